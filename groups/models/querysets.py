@@ -1,0 +1,47 @@
+"""Reads named after what pages need: Group.objects.published().with_accreditation_status()."""
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
+
+
+def current_claims_filter(today=None):
+    """The badge rule: verified, with a last valid day today or later (site time zone)."""
+    claim_model = apps.get_model("groups", "AccreditationClaim")
+    today = today or timezone.localdate()
+    return models.Q(status=claim_model.Status.VERIFIED, valid_until__gte=today)
+
+
+class GroupQuerySet(models.QuerySet):
+    def published(self):
+        """Groups the public may see: published, or paused (listed, not taking new members)."""
+        return self.filter(status__in=self.model.PUBLIC_STATUSES)
+
+    def accredited(self, today=None):
+        claim_model = apps.get_model("groups", "AccreditationClaim")
+        current = claim_model.objects.filter(current_claims_filter(today), group=OuterRef("pk"))
+        return self.filter(Exists(current))
+
+    def with_accreditation_status(self, today=None):
+        """Annotate is_accredited and fetch the current and the waiting claims, for badges."""
+        claim_model = apps.get_model("groups", "AccreditationClaim")
+        current = claim_model.objects.filter(current_claims_filter(today)).select_related("body")
+        waiting = claim_model.objects.filter(status=claim_model.Status.CLAIMED).select_related("body")
+        return self.annotate(
+            is_accredited=Exists(claim_model.objects.filter(current_claims_filter(today), group=OuterRef("pk")))
+        ).prefetch_related(
+            Prefetch("accreditation_claims", queryset=current.order_by("-valid_until"), to_attr="current_claims"),
+            Prefetch("accreditation_claims", queryset=waiting, to_attr="waiting_claims"),
+        )
+
+    def for_cards(self):
+        """Everything a result card shows, in a fixed number of queries whatever the page size."""
+        return (
+            self.select_related("cost", "place")
+            .prefetch_related("types", "formats", "languages", "meeting_times")
+            .with_accreditation_status()
+        )
+
+    def for_detail_page(self):
+        return self.for_cards().prefetch_related("trauma_types", "populations", "access_features")

@@ -1,0 +1,9 @@
+from django.conf import settings
+
+
+def site(request):
+    """What every page needs: the quick exit's destination and the help-now text."""
+    return {
+        "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
+        "HELP_NOW_TEXT": settings.HELP_NOW_TEXT,
+    }
