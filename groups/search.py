@@ -56,20 +56,33 @@ def keyword_terms(q):
     return [term for term in re.findall(r"\w+", q.lower()) if term][:MAX_TERMS]
 
 
-def apply_keyword_search(queryset, q):
-    """Filter to groups matching every word of q and annotate `relevance` for ordering."""
+def _search_query(terms):
+    return SearchQuery(" ".join(terms), config=SEARCH_CONFIG, search_type="plain")
+
+
+def filter_by_keywords(queryset, q):
+    """Groups matching every word of q (stemmed on PostgreSQL, as substrings on SQLite)."""
     terms = keyword_terms(q)
     if not terms:
-        return queryset.annotate(relevance=Value(0, output_field=IntegerField()))
+        return queryset
     if uses_full_text_search():
-        query = SearchQuery(" ".join(terms), config=SEARCH_CONFIG, search_type="plain")
-        return queryset.filter(search_vector=query).annotate(relevance=SearchRank(F("search_vector"), query))
-    # SQLite: every word must appear somewhere; a word in the name counts most, then the summary.
-    score = Value(0, output_field=IntegerField())
+        return queryset.filter(search_vector=_search_query(terms))
     for term in terms:
         queryset = queryset.filter(
             Q(name__icontains=term) | Q(summary__icontains=term) | Q(search_text__icontains=term)
         )
+    return queryset
+
+
+def annotate_relevance(queryset, q):
+    """Annotate `relevance`: a word in the name counts most, then the summary, then the rest."""
+    terms = keyword_terms(q)
+    if not terms:
+        return queryset.annotate(relevance=Value(0, output_field=IntegerField()))
+    if uses_full_text_search():
+        return queryset.annotate(relevance=SearchRank(F("search_vector"), _search_query(terms)))
+    score = Value(0, output_field=IntegerField())
+    for term in terms:
         score = score + Case(
             When(name__icontains=term, then=Value(4)),
             When(summary__icontains=term, then=Value(2)),

@@ -36,12 +36,14 @@ class GroupQuerySet(models.QuerySet):
         )
 
     def for_cards(self):
-        """Everything a result card shows, in a fixed number of queries whatever the page size."""
+        """Everything a result card and the JSON show, in a fixed number of queries whatever the page size."""
         return (
             self.select_related("cost", "place")
-            .prefetch_related("types", "formats", "languages", "meeting_times")
+            .prefetch_related(
+                "types", "trauma_types", "populations", "formats", "languages", "access_features", "meeting_times"
+            )
             .with_accreditation_status()
         )
 
     def for_detail_page(self):
-        return self.for_cards().prefetch_related("trauma_types", "populations", "access_features")
+        return self.for_cards()

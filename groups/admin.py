@@ -1,0 +1,118 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    AccessibilityFeature,
+    AccreditationClaim,
+    AccreditingBody,
+    Cost,
+    Format,
+    Group,
+    GroupType,
+    Language,
+    MeetingTime,
+    Place,
+    Population,
+    TraumaType,
+)
+from .search import refresh_search_fields
+
+
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "slug", "description"]
+    ordering = ["order", "name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Slugs never change once published: links and the API depend on them.
+        return ["slug"] if obj else []
+
+
+for model in (TraumaType, Population, Format, Language, Cost, AccessibilityFeature):
+    admin.site.register(model, TermAdmin)
+
+
+@admin.register(GroupType)
+class GroupTypeAdmin(TermAdmin):
+    pass
+
+
+class PlaceInline(admin.StackedInline):
+    model = Place
+    extra = 0
+    max_num = 1
+
+
+class MeetingTimeInline(admin.TabularInline):
+    model = MeetingTime
+    extra = 0
+
+
+class AccreditationClaimInline(admin.TabularInline):
+    model = AccreditationClaim
+    extra = 0
+    fields = ["body", "reference", "scope", "facilitator_name", "status", "valid_until"]
+    autocomplete_fields = ["body"]
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "host_name", "cost", "is_demo", "last_confirmed_at"]
+    list_filter = ["status", "is_demo", "types", "formats", "cost", "facilitation", "capacity", "place__country"]
+    search_fields = ["name", "slug", "summary", "host_name", "place__city"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["types", "trauma_types", "populations", "formats", "languages", "access_features", "coordinators"]
+    date_hierarchy = "created_at"
+    inlines = [PlaceInline, MeetingTimeInline, AccreditationClaimInline]
+    show_facets = admin.ShowFacets.ALWAYS
+    list_select_related = ["cost"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "summary", "description", "status", "is_demo"]}),
+        (_("Host"), {"fields": ["host_name", "host_website", "coordinators"]}),
+        (_("Who it is for"), {"fields": ["types", "trauma_types", "populations", "age_min", "age_max"]}),
+        (_("How it meets"), {"fields": ["formats", "languages", "access_features", "time_zone", "facilitation"]}),
+        (_("Joining"), {"fields": ["attendance", "registration_details", "capacity", "cost", "cost_details"]}),
+        (_("Contact"), {"fields": ["contact_email", "contact_phone", "contact_url", "join_link"]}),
+        (_("Freshness"), {"fields": ["last_confirmed_at"]}),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_search_fields([form.instance])
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["group", "city", "region", "country", "address_visibility"]
+    list_filter = ["address_visibility", "country"]
+    search_fields = ["group__name", "city", "region", "postcode"]
+    autocomplete_fields = ["group"]
+    show_facets = admin.ShowFacets.ALWAYS
+
+
+@admin.register(MeetingTime)
+class MeetingTimeAdmin(admin.ModelAdmin):
+    list_display = ["group", "frequency", "weekday", "start_time", "end_time"]
+    list_filter = ["frequency", "weekday"]
+    search_fields = ["group__name"]
+    autocomplete_fields = ["group"]
+
+
+@admin.register(AccreditingBody)
+class AccreditingBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "scheme", "applies_to", "renewal_months"]
+    list_filter = ["applies_to"]
+    search_fields = ["name", "scheme", "certifies"]
+    prepopulated_fields = {"slug": ["name", "scheme"]}
+
+
+@admin.register(AccreditationClaim)
+class AccreditationClaimAdmin(admin.ModelAdmin):
+    list_display = ["group", "body", "scope", "status", "valid_until", "verified_by"]
+    list_filter = ["status", "scope", "body"]
+    search_fields = ["group__name", "reference", "facilitator_name"]
+    autocomplete_fields = ["group", "body"]
+    readonly_fields = ["verified_by", "verified_at", "created_at"]
+    date_hierarchy = "valid_until"
+    show_facets = admin.ShowFacets.ALWAYS

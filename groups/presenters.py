@@ -1,0 +1,83 @@
+"""Turn search results and groups into what pages and the JSON show (no queries here)."""
+
+from dataclasses import dataclass
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import schedule
+from .filters import FACETS_BY_PARAM
+
+
+@dataclass
+class Chip:
+    label: str
+    remove_url: str
+
+
+def querystring(params, **changes):
+    """The search's query string with some parameters changed (None removes); page always reset."""
+    data = QueryDict(mutable=True)
+    if params.q:
+        data["q"] = params.q
+    for param, slugs in params.terms.items():
+        if slugs:
+            data.setlist(param, slugs)
+    if params.accredited:
+        data["accredited"] = "1"
+    if params.sort not in ("name", "relevance"):
+        data["sort"] = params.sort
+    elif params.q and params.sort == "name":
+        data["sort"] = "name"
+    for key, value in changes.items():
+        if value is None or value == []:
+            data.pop(key, None)
+        elif isinstance(value, list):
+            data.setlist(key, value)
+        else:
+            data[key] = value
+    encoded = data.urlencode()
+    return "?" + encoded if encoded else "?"
+
+
+def active_chips(result):
+    """A removable chip for every active filter value, in the order of the form."""
+    params = result.params
+    chips = []
+    names = {param: {term.slug: term.name for term in terms} for param, terms in result.terms_by_param.items()}
+    if params.q:
+        chips.append(Chip(_("Words: “%(q)s”") % {"q": params.q}, querystring(params, q=None, sort=None)))
+    for param, slugs in params.terms.items():
+        label = FACETS_BY_PARAM[param].label
+        for slug in slugs:
+            remaining = [other for other in slugs if other != slug]
+            chips.append(Chip(f"{label}: {names[param][slug]}", querystring(params, **{param: remaining})))
+    if params.accredited:
+        chips.append(Chip(_("Verified accreditation only"), querystring(params, accredited=None)))
+    return chips
+
+
+def clear_filters_url(params):
+    """Clear every filter, keeping the search words."""
+    return querystring(params, **{param: None for param in params.terms}, accredited=None)
+
+
+def next_meeting(group, now=None):
+    """The group's next meeting as an aware datetime in its own zone, or None."""
+    found = schedule.next_meeting(list(group.meeting_times.all()), group.time_zone, now or timezone.now())
+    return found[0] if found else None
+
+
+def location_label(group):
+    """City and region, or "Online" for a group that does not meet in person; never a hidden street."""
+    place = getattr(group, "place", None)
+    if place is None:
+        return _("Online or by phone")
+    return ", ".join(part for part in [place.city, place.region] if part)
+
+
+def accreditation_badge(group):
+    """The current verified claim that earns a badge, or None. Prefetched by with_accreditation_status()."""
+    claims = getattr(group, "current_claims", [])
+    return claims[0] if claims else None

@@ -1,0 +1,268 @@
+"""When groups meet: the next meeting, occurrences in a range, the time of day, and plain descriptions.
+
+Everything here is pure: no database queries. The functions take ``MeetingTime`` instances (or anything with the
+same attributes) and plain values, so they work on prefetched ``group.meeting_times.all()``.
+
+Schedules are kept in the group's own IANA time zone (``Group.time_zone``) as local wall-clock times: a 19:00
+meeting stays at 19:00 local time on both sides of a daylight-saving change, so its UTC offset changes. Local times
+are resolved the way :mod:`zoneinfo` does with ``fold=0``:
+
+* a time that does not exist (in the spring-forward gap, e.g. 01:30 on the UK change day) is shifted forward by the
+  size of the gap (01:30 becomes 02:30 BST), which is also how RFC 5545 calendar clients read it;
+* a time that happens twice (in the fall-back overlap) is the first of the two.
+
+``starts_on`` ("first meeting on") counts the weeks of an every-N-weeks series and is also honoured as a lower bound
+for weekly and monthly meetings when it is set: there is no meeting before it.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext, ngettext
+
+# The MeetingTime.Frequency values, repeated here so this module does not import the models.
+WEEKLY = "weekly"
+EVERY_N_WEEKS = "every-n-weeks"
+MONTHLY = "monthly"
+BY_ARRANGEMENT = "by-arrangement"
+
+# The `day` search parameter: index is MeetingTime.weekday (0 = Monday … 6 = Sunday).
+WEEKDAY_SLUGS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+# The `time` search parameter: half-open ranges [start, end) of a meeting's local start time.
+TIME_OF_DAY_RANGES = {
+    "morning": (time(5, 0), time(12, 0)),
+    "afternoon": (time(12, 0), time(17, 0)),
+    "evening": (time(17, 0), time(22, 0)),
+}
+
+# RFC 5545 two-letter weekday codes, by MeetingTime.weekday.
+ICAL_WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+def is_schedulable(meeting) -> bool:
+    """Whether the meeting has a computable schedule.
+
+    False for "by arrangement" and for incomplete rows (no weekday or start time, a monthly meeting without its
+    week of the month, or an every-N-weeks meeting without ``starts_on``), which have no next occurrence.
+    """
+    if meeting.frequency not in (WEEKLY, EVERY_N_WEEKS, MONTHLY):
+        return False
+    if meeting.weekday is None or meeting.start_time is None:
+        return False
+    if meeting.frequency == MONTHLY and not meeting.week_of_month:
+        return False
+    if meeting.frequency == EVERY_N_WEEKS and meeting.starts_on is None:
+        return False
+    return True
+
+
+def interval_of(meeting) -> int:
+    """The number of weeks between meetings of an every-N-weeks series (at least 1); 1 for a weekly meeting."""
+    if meeting.frequency != EVERY_N_WEEKS:
+        return 1
+    return max(1, int(meeting.interval_weeks or 1))
+
+
+def localize(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The aware datetime of the wall-clock time ``at`` on ``day`` in ``tz``, resolved as zoneinfo's fold=0.
+
+    A non-existent time (spring-forward gap) is shifted forward by the gap; an ambiguous one (fall-back overlap)
+    is the first of the two. The result is always a real, normalised time in ``tz``.
+    """
+    naive = datetime.combine(day, at.replace(tzinfo=None, fold=0))
+    return naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date | None:
+    """The ``n``th (1…5) or, for negative ``n``, the ``-n``th-from-last ``weekday`` of the month; None if absent."""
+    days_in_month = calendar.monthrange(year, month)[1]
+    if n > 0:
+        first = date(year, month, 1)
+        day = 1 + (weekday - first.weekday()) % 7 + 7 * (n - 1)
+    else:
+        last = date(year, month, days_in_month)
+        day = days_in_month - (last.weekday() - weekday) % 7 + 7 * (n + 1)
+    if 1 <= day <= days_in_month:
+        return date(year, month, day)
+    return None
+
+
+def _series_anchor(meeting) -> date:
+    """The first meeting of an every-N-weeks series: ``starts_on``, moved forward to the meeting's weekday."""
+    return meeting.starts_on + timedelta(days=(meeting.weekday - meeting.starts_on.weekday()) % 7)
+
+
+def occurrence_dates(meeting, from_date: date) -> Iterator[date]:
+    """Yield, in order and without end, the local dates on or after ``from_date`` on which the meeting happens.
+
+    Yields nothing for a meeting that is not schedulable (see :func:`is_schedulable`).
+    """
+    if not is_schedulable(meeting):
+        return
+    weekday = meeting.weekday
+    if meeting.starts_on is not None and meeting.starts_on > from_date:
+        from_date = meeting.starts_on
+
+    if meeting.frequency == MONTHLY:
+        year, month = from_date.year, from_date.month
+        while True:
+            day = _nth_weekday(year, month, weekday, meeting.week_of_month)
+            if day is not None and day >= from_date:
+                yield day
+            month += 1
+            if month > 12:
+                year, month = year + 1, 1
+            if year > date.max.year:
+                return
+
+    step = 7 * interval_of(meeting)
+    if meeting.frequency == EVERY_N_WEEKS:
+        anchor = _series_anchor(meeting)
+        if from_date <= anchor:
+            day = anchor
+        else:
+            periods = -(-(from_date - anchor).days // step)  # ceiling division
+            day = anchor + timedelta(days=periods * step)
+    else:
+        day = from_date + timedelta(days=(weekday - from_date.weekday()) % 7)
+    while True:
+        yield day
+        try:
+            day += timedelta(days=step)
+        except OverflowError:
+            return
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime")
+
+
+def occurrences(meeting, tz_name: str, start: datetime, end: datetime) -> Iterator[datetime]:
+    """Yield the meeting's starts in ``[start, end)`` as aware datetimes in the zone ``tz_name``.
+
+    ``start`` and ``end`` are aware datetimes in any zone; they are compared as instants. Yields nothing for a
+    "by arrangement" or incomplete meeting.
+    """
+    _require_aware(start, "start")
+    _require_aware(end, "end")
+    tz = ZoneInfo(tz_name)
+    start_utc, end_utc = start.astimezone(UTC), end.astimezone(UTC)
+    # The resolved time is always on its own local date, so no earlier date can hold a start after `start`.
+    for day in occurrence_dates(meeting, start.astimezone(tz).date()):
+        moment = localize(day, meeting.start_time, tz)
+        # Compare in UTC: datetimes sharing a tzinfo compare by wall clock, ignoring fold.
+        moment_utc = moment.astimezone(UTC)
+        if moment_utc >= end_utc:
+            return
+        if moment_utc >= start_utc:
+            yield moment
+
+
+def next_occurrence(meeting, tz_name: str, after: datetime) -> datetime | None:
+    """The meeting's next start at or after ``after``, as an aware datetime in the zone ``tz_name`` (a ZoneInfo).
+
+    ``after`` is an aware datetime in any zone; a meeting starting at exactly ``after`` counts. Weekly meetings fall
+    on the next such weekday; every-N-weeks meetings on ``starts_on`` plus a whole number of N-week periods (never
+    before ``starts_on``); monthly ones on the Nth (1–4) or last (-1) such weekday of the month. The local start time
+    is kept across daylight-saving changes. Returns None for "by arrangement" and for incomplete meetings.
+    """
+    _require_aware(after, "after")
+    tz = ZoneInfo(tz_name)
+    after_utc = after.astimezone(UTC)
+    for day in occurrence_dates(meeting, after.astimezone(tz).date()):
+        moment = localize(day, meeting.start_time, tz)
+        if moment.astimezone(UTC) >= after_utc:
+            return moment
+    return None
+
+
+def next_meeting(meetings: Iterable, tz_name: str, after: datetime) -> tuple[datetime, object] | None:
+    """The earliest next occurrence over several meetings, as ``(start, meeting)``; None if none has one.
+
+    Pass the group's prefetched ``group.meeting_times.all()`` and ``group.time_zone``. Ties go to the meeting that
+    comes first in ``meetings``.
+    """
+    best = None
+    for meeting in meetings:
+        moment = next_occurrence(meeting, tz_name, after)
+        if moment is not None and (best is None or moment < best[0]):
+            best = (moment, meeting)
+    return best
+
+
+def time_of_day(t) -> str | None:
+    """The part of the day a local start time falls in: 'morning', 'afternoon', 'evening', or None.
+
+    Morning is 05:00 ≤ t < 12:00, afternoon 12:00 ≤ t < 17:00, evening 17:00 ≤ t < 22:00 (the same half-open ranges
+    as :data:`TIME_OF_DAY_RANGES`); night (22:00 to 05:00) and a missing time give None. Accepts a ``time`` or a
+    ``datetime`` (whose own wall-clock time is used).
+    """
+    if t is None:
+        return None
+    if isinstance(t, datetime):
+        t = t.time()
+    t = t.replace(tzinfo=None)
+    for name, (start, end) in TIME_OF_DAY_RANGES.items():
+        if start <= t < end:
+            return name
+    return None
+
+
+def _format_time(t: time) -> str:
+    return t.strftime("%H:%M")
+
+
+def _monthly_phrase(week_of_month: int, weekday_name: str) -> str:
+    phrases = {
+        1: gettext("First %(weekday)s of the month"),
+        2: gettext("Second %(weekday)s of the month"),
+        3: gettext("Third %(weekday)s of the month"),
+        4: gettext("Fourth %(weekday)s of the month"),
+        -1: gettext("Last %(weekday)s of the month"),
+    }
+    phrase = phrases.get(week_of_month)
+    if phrase is None:
+        return gettext("Monthly on a %(weekday)s") % {"weekday": weekday_name}
+    return phrase % {"weekday": weekday_name}
+
+
+def describe(meeting) -> str:
+    """A plain English (translatable) description of when the meeting happens, in the group's local time.
+
+    For example "Every Tuesday, 18:30–20:00", "Every 2 weeks on Thursday, 10:00–11:30", "First Saturday of the
+    month, 14:00–16:00", "Last Monday of the month, 19:00–21:00" or "By arrangement". Without an end time only the
+    start is given ("Every Tuesday, 18:30").
+    """
+    if meeting.frequency == BY_ARRANGEMENT:
+        return gettext("By arrangement")
+    if meeting.weekday is None:
+        return gettext("Times to be confirmed")
+    weekday_name = str(WEEKDAYS[meeting.weekday])
+
+    if meeting.frequency == MONTHLY:
+        when = _monthly_phrase(meeting.week_of_month, weekday_name)
+    elif meeting.frequency == EVERY_N_WEEKS and interval_of(meeting) > 1:
+        count = interval_of(meeting)
+        when = ngettext(
+            "Every %(count)d week on %(weekday)s", "Every %(count)d weeks on %(weekday)s", count
+        ) % {"count": count, "weekday": weekday_name}
+    else:
+        when = gettext("Every %(weekday)s") % {"weekday": weekday_name}
+
+    if meeting.start_time is None:
+        return when
+    if meeting.end_time is None:
+        times = _format_time(meeting.start_time)
+    else:
+        times = gettext("%(start)s–%(end)s") % {
+            "start": _format_time(meeting.start_time),
+            "end": _format_time(meeting.end_time),
+        }
+    return gettext("%(when)s, %(times)s") % {"when": when, "times": times}

@@ -1,0 +1,154 @@
+"""Reads that pages share: the search with its facet counts, and a group's public page."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .filters import FACETS, GroupFilterSet, SearchParams, parse_search_params
+from .models import Group
+from .search import annotate_relevance
+
+
+@dataclass
+class FacetOption:
+    slug: str
+    name: str
+    description: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetGroup:
+    param: str
+    label: str
+    options: list
+
+    @property
+    def has_selection(self):
+        return any(option.selected for option in self.options)
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    page: object
+    paginator: Paginator
+    facets: list
+    accredited_count: int
+    terms_by_param: dict = field(default_factory=dict)
+
+    @property
+    def count(self):
+        return self.paginator.count
+
+    @property
+    def warnings(self):
+        return self.params.warnings
+
+    @property
+    def known_slugs(self):
+        return known_slugs(self.terms_by_param)
+
+
+def taxonomy_terms():
+    """Every term of every taxonomy, by parameter, in display order (one query per taxonomy)."""
+    return {facet.param: list(facet.model.objects.all()) for facet in FACETS}
+
+
+def known_slugs(terms_by_param):
+    return {param: {term.slug for term in terms} for param, terms in terms_by_param.items()}
+
+
+def count_for_query(querydict, terms_by_param):
+    """How many published groups a query string would return (warnings discarded)."""
+    return filtered_groups(parse_search_params(querydict, known_slugs(terms_by_param))).count()
+
+
+def filtered_groups(params, exclude=None):
+    """Published groups matching every parameter except `exclude`."""
+    filterset = GroupFilterSet(data=params.filter_data(exclude=exclude), queryset=Group.objects.published())
+    return filterset.qs
+
+
+def _term_counts(facet, base, selected_ids):
+    """For each term: groups in `base` having it, split by whether they already match the selection."""
+    if not facet.is_many:
+        return {row["cost_id"]: (0, row["n"]) for row in base.order_by().values("cost_id").annotate(n=Count("id"))}
+    through = getattr(Group, facet.field).through
+    term_field = f"{facet.model._meta.model_name}_id"
+    rows = through.objects.filter(group__in=base.order_by().values("pk"))
+    if selected_ids:
+        in_selection = through.objects.filter(group_id=OuterRef("group_id"), **{f"{term_field}__in": selected_ids})
+        rows = rows.annotate(in_selection=Exists(in_selection))
+        aggregates = {
+            "n_in": Count("group_id", filter=Q(in_selection=True)),
+            "n_out": Count("group_id", filter=Q(in_selection=False)),
+        }
+    else:
+        aggregates = {"n_out": Count("group_id")}
+    rows = rows.values(term_field).annotate(**aggregates)
+    return {row[term_field]: (row.get("n_in", 0), row["n_out"]) for row in rows}
+
+
+def facet_counts(params, terms_by_param, total):
+    """Beside every option, how many groups the search would return with that option added.
+
+    For an option already chosen, the count is how many of the current results have it.
+    One query per parameter, whatever the number of groups or options.
+    """
+    groups = []
+    for facet in FACETS:
+        selected_slugs = set(params.selected(facet.param))
+        terms = terms_by_param[facet.param]
+        selected_ids = [term.pk for term in terms if term.slug in selected_slugs]
+        counts = _term_counts(facet, filtered_groups(params, exclude=facet.param), selected_ids)
+        options = []
+        for term in terms:
+            n_in, n_out = counts.get(term.pk, (0, 0))
+            if term.slug in selected_slugs:
+                count = n_out if not facet.is_many else n_in
+            else:
+                count = (total + n_out) if selected_ids else n_out
+            options.append(FacetOption(term.slug, term.name, term.description, count, term.slug in selected_slugs))
+        groups.append(FacetGroup(facet.param, facet.label, options))
+    return groups
+
+
+def search_groups(querydict, page_size=None):
+    """Run a search from a query string: results page, facet counts and warnings."""
+    terms_by_param = taxonomy_terms()
+    params = parse_search_params(querydict, known_slugs(terms_by_param))
+
+    results = filtered_groups(params)
+    if params.sort == "relevance":
+        results = annotate_relevance(results, params.q).order_by("-relevance", "name", "pk")
+    else:
+        results = results.order_by("name", "pk")
+
+    paginator = Paginator(results.for_cards(), page_size or settings.SEARCH_PAGE_SIZE, allow_empty_first_page=True)
+    if params.page > paginator.num_pages:
+        params.warnings.append(
+            _("There is no page %(asked)s: this is the last page, page %(last)s.")
+            % {"asked": params.page, "last": paginator.num_pages}
+        )
+        params.page = paginator.num_pages
+    page = paginator.page(params.page)
+
+    facets = facet_counts(params, terms_by_param, paginator.count)
+    if params.accredited:
+        accredited_count = paginator.count
+    else:
+        accredited_count = filtered_groups(params).accredited().count()
+    return SearchResult(params, page, paginator, facets, accredited_count, terms_by_param)
+
+
+def published_group_or_404(slug):
+    try:
+        return Group.objects.published().for_detail_page().get(slug=slug)
+    except Group.DoesNotExist:
+        raise Http404(_("No group is listed at this address.")) from None

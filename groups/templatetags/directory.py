@@ -1,0 +1,28 @@
+"""Template helpers for the directory: query strings for filter links, plain-text paragraphs."""
+
+from django import template
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.filter(is_safe=True, needs_autoescape=True)
+def paragraphs(text, autoescape=True):
+    """Plain text as escaped paragraphs: a blank line starts a new one. No HTML gets through."""
+    blocks = [block.strip() for block in str(text or "").replace("\r\n", "\n").split("\n\n") if block.strip()]
+    escape = conditional_escape if autoescape else (lambda value: value)
+    return mark_safe(
+        "".join("<p>" + "<br>".join(escape(line) for line in block.split("\n")) + "</p>" for block in blocks)
+    )
+
+
+@register.simple_tag
+def join_names(terms):
+    return ", ".join(term.name for term in terms)
+
+
+@register.simple_tag
+def outbound(url, text):
+    """A link to another site that tells it nothing about where the visitor came from."""
+    return format_html_join("", '<a href="{}" rel="noopener noreferrer">{}</a>', [(url, text)])
