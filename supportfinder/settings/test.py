@@ -10,3 +10,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 ALLOWED_HOSTS = ["*"]
 QUICK_EXIT_URL = "/__neutral__/"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
