@@ -4,14 +4,17 @@ Unknown or malformed values never cause an error: they are dropped and reported 
 Several values of one parameter mean any of them; different parameters must all hold.
 """
 
+import math
 from dataclasses import dataclass, field
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import AccessibilityFeature, Cost, Format, Group, GroupType, Language, Population, TraumaType
+from . import geo
+from .models import AccessibilityFeature, Cost, Format, Group, GroupType, Language, MeetingTime, Population, TraumaType
+from .schedule import TIME_OF_DAY_RANGES, WEEKDAY_SLUGS
 from .search import filter_by_keywords
 
 
@@ -42,11 +45,32 @@ FACETS_BY_PARAM = {facet.param: facet for facet in FACETS}
 
 SORTS = {
     "relevance": gettext_lazy("Best match"),
+    "distance": gettext_lazy("Distance"),
+    "next": gettext_lazy("Next meeting"),
     "name": gettext_lazy("Name (A to Z)"),
 }
 MAX_QUERY_LENGTH = 200
-# Location and time come with the next part of search; accepted now, reported, never an error.
-NOT_YET_SUPPORTED = ("near", "lat", "lng", "radius", "day", "time")
+DEFAULT_RADIUS_KM = 25
+MAX_RADIUS_KM = 500
+# Formats that need no travel: a place search keeps these groups, after the ones within reach.
+REMOTE_FORMATS = ("online", "phone", "hybrid")
+DAY_NAMES = dict(zip(WEEKDAY_SLUGS, [gettext_lazy(name) for name in
+                 ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]], strict=True))
+TIME_NAMES = {
+    "morning": gettext_lazy("Morning (5am to noon)"),
+    "afternoon": gettext_lazy("Afternoon (noon to 5pm)"),
+    "evening": gettext_lazy("Evening (5pm to 10pm)"),
+}
+
+
+@dataclass
+class Origin:
+    """Where distances are measured from: a resolved place name or the visitor's rounded location."""
+
+    latitude: float
+    longitude: float
+    label: str
+    radius_km: float = DEFAULT_RADIUS_KM
 
 
 @dataclass
@@ -54,6 +78,12 @@ class SearchParams:
     q: str = ""
     terms: dict = field(default_factory=dict)  # param -> list of slugs, in the order given
     accredited: bool = False
+    near: str = ""
+    origin: Origin = None
+    place_alternatives: tuple = ()
+    radius_given: str = ""
+    days: list = field(default_factory=list)  # day slugs
+    times: list = field(default_factory=list)  # time-of-day slugs
     sort: str = "name"
     page: int = 1
     warnings: list = field(default_factory=list)
@@ -65,6 +95,10 @@ class SearchParams:
             data["q"] = self.q
         if self.accredited and exclude != "accredited":
             data["accredited"] = True
+        if self.origin:
+            data["location"] = self.origin
+        if self.days or self.times:
+            data["meets"] = (self.days, self.times)
         return data
 
     def selected(self, param):
@@ -113,14 +147,19 @@ def parse_search_params(querydict, known_slugs):
     elif accredited not in ("", "0", "false", "no", "off"):
         warnings.append(_("“accredited” can only be 1 (verified accreditation only), so it was ignored."))
 
+    _parse_place(querydict, params)
+    params.days = _choices(querydict, "day", WEEKDAY_SLUGS, _("a day of the week (mon … sun)"), warnings)
+    params.times = _choices(querydict, "time", list(TIME_OF_DAY_RANGES), _("morning, afternoon or evening"), warnings)
+
     default_sort = "relevance" if params.q else "name"
     sort = querydict.get("sort", "").strip().lower()
-    if sort and sort not in SORTS and sort not in ("distance", "next"):
+    if sort and sort not in SORTS:
         warnings.append(_("“%(value)s” is not a way to sort we know, so results are sorted by %(default)s.")
                         % {"value": sort[:30], "default": str(SORTS[default_sort]).lower()})
         sort = ""
-    elif sort in ("distance", "next"):
-        warnings.append(_("Sorting by distance or by next meeting is not available yet."))
+    elif sort == "distance" and not params.origin:
+        warnings.append(_("Sorting by distance needs a place, so results are sorted by %(default)s.")
+                        % {"default": str(SORTS[default_sort]).lower()})
         sort = ""
     elif sort == "relevance" and not params.q:
         sort = "name"  # nothing to rank without search words; name order is the honest one
@@ -132,14 +171,72 @@ def parse_search_params(querydict, known_slugs):
             params.page = int(page)
         else:
             warnings.append(_("“%(value)s” is not a page number, so the first page is shown.") % {"value": page[:20]})
-
-    ignored = [name for name in NOT_YET_SUPPORTED if querydict.get(name, "").strip()]
-    if ignored:
-        warnings.append(
-            _("Searching by place or by meeting day and time is not available yet, so %(names)s was ignored.")
-            % {"names": ", ".join(ignored)}
-        )
     return params
+
+
+def _choices(querydict, name, allowed, expected, warnings):
+    chosen = []
+    for value in _values(querydict, name):
+        slug = value.lower()
+        if slug in allowed:
+            if slug not in chosen:
+                chosen.append(slug)
+        else:
+            warnings.append(
+                _("“%(value)s” is not %(expected)s, so it was ignored.") % {"value": value[:30], "expected": expected}
+            )
+    return chosen
+
+
+def _float(value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _parse_place(querydict, params):
+    """lat and lng (from "Use my location"), else near (a place name), and the radius."""
+    warnings = params.warnings
+    raw_lat, raw_lng = querydict.get("lat", "").strip(), querydict.get("lng", "").strip()
+    near = " ".join(querydict.get("near", "").split())[:100]
+    params.near = near
+    if raw_lat or raw_lng:
+        lat, lng = _float(raw_lat), _float(raw_lng)
+        if lat is None or not -90 <= lat <= 90 or lng is None or not -180 <= lng <= 180:
+            warnings.append(_("Your location could not be read (latitude from -90 to 90 and longitude from -180 to "
+                              "180 are needed), so it was ignored."))
+        else:
+            # Never more precise than about 1 km, whatever the browser sent.
+            params.origin = Origin(round(lat, 2), round(lng, 2), _("your location"))
+    if params.origin is None and near:
+        lookup = geo.resolve_place(near)
+        if lookup.looks_like_postcode:
+            warnings.append(_("Searching by postcode or street address is not available yet. Please type the name of a "
+                              "town or city instead."))
+        elif lookup.place is None:
+            message = _("We could not find a place called “%(near)s”.") % {"near": near}
+            if lookup.suggestions:
+                message += " " + _("Did you mean: %(places)s?") % {"places": "; ".join(lookup.suggestions)}
+            warnings.append(message)
+        else:
+            place = lookup.place
+            params.origin = Origin(place.latitude, place.longitude, place.label)
+            params.place_alternatives = tuple(alternative.label for alternative in lookup.alternatives)
+
+    radius = querydict.get("radius", "").strip()
+    params.radius_given = radius
+    if radius and params.origin:
+        value = _float(radius)
+        if value is None or value <= 0:
+            warnings.append(_("“%(value)s” is not a distance in kilometres, so %(default)s km was used.")
+                            % {"value": radius[:20], "default": DEFAULT_RADIUS_KM})
+        elif value > MAX_RADIUS_KM:
+            warnings.append(_("The largest distance is %(max)s km, so that was used.") % {"max": MAX_RADIUS_KM})
+            params.origin.radius_km = MAX_RADIUS_KM
+        else:
+            params.origin.radius_km = value
 
 
 class TermFilter(django_filters.BaseInFilter, django_filters.CharFilter):
@@ -165,6 +262,8 @@ class GroupFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_keywords")
     accredited = django_filters.BooleanFilter(method="filter_accredited")
+    location = django_filters.Filter(method="filter_location")
+    meets = django_filters.Filter(method="filter_meets")
 
     class Meta:
         model = Group
@@ -186,3 +285,27 @@ class GroupFilterSet(django_filters.FilterSet):
 
     def filter_accredited(self, queryset, name, value):
         return queryset.accredited() if value else queryset
+
+    def filter_location(self, queryset, name, origin):
+        """Groups within reach of the origin, and those that need no travel (online, phone, hybrid)."""
+        within_reach = geo.bounding_box(origin.latitude, origin.longitude, origin.radius_km) & Q(
+            distance_km__lte=origin.radius_km
+        )
+        remote = Group.formats.through.objects.filter(group_id=OuterRef("pk"), format__slug__in=REMOTE_FORMATS)
+        return queryset.alias(distance_km=geo.distance_expression(origin.latitude, origin.longitude)).filter(
+            within_reach | Q(Exists(remote))
+        )
+
+    def filter_meets(self, queryset, name, value):
+        """A meeting on one of the days and starting in one of the times of day, in the group's own time."""
+        days, times = value
+        meetings = MeetingTime.objects.filter(group_id=OuterRef("pk")).exclude(frequency="by-arrangement")
+        if days:
+            meetings = meetings.filter(weekday__in=[WEEKDAY_SLUGS.index(day) for day in days])
+        if times:
+            in_range = Q()
+            for slug in times:
+                start, end = TIME_OF_DAY_RANGES[slug]
+                in_range |= Q(start_time__gte=start, start_time__lt=end)
+            meetings = meetings.filter(in_range)
+        return queryset.filter(Exists(meetings))

@@ -1,15 +1,18 @@
 """Reads that pages share: the search with its facet counts, and a group's public page."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import geo, schedule
 from .filters import FACETS, GroupFilterSet, SearchParams, parse_search_params
-from .models import Group
+from .models import Group, MeetingTime
 from .search import annotate_relevance
 
 
@@ -124,13 +127,22 @@ def search_groups(querydict, page_size=None):
     terms_by_param = taxonomy_terms()
     params = parse_search_params(querydict, known_slugs(terms_by_param))
 
-    results = filtered_groups(params)
+    results = annotate_location(filtered_groups(params), params.origin)
+    # In a place search, groups within reach come first, then those that need no travel.
+    first = ["-within_reach"] if params.origin else []
     if params.sort == "relevance":
-        results = annotate_relevance(results, params.q).order_by("-relevance", "name", "pk")
+        results = annotate_relevance(results, params.q).order_by(*first, "-relevance", "name", "pk")
+    elif params.sort == "distance":
+        results = results.order_by(*first, F("distance_km").asc(nulls_last=True), "name", "pk")
     else:
-        results = results.order_by("name", "pk")
+        results = results.order_by(*first, "name", "pk")
 
-    paginator = Paginator(results.for_cards(), page_size or settings.SEARCH_PAGE_SIZE, allow_empty_first_page=True)
+    page_size = page_size or settings.SEARCH_PAGE_SIZE
+    if params.sort == "next":
+        ordered_ids = ids_by_next_meeting(results, timezone.now(), within_reach_first=bool(params.origin))
+        paginator = Paginator(ordered_ids, page_size, allow_empty_first_page=True)
+    else:
+        paginator = Paginator(results.for_cards(), page_size, allow_empty_first_page=True)
     if params.page > paginator.num_pages:
         params.warnings.append(
             _("There is no page %(asked)s: this is the last page, page %(last)s.")
@@ -138,6 +150,9 @@ def search_groups(querydict, page_size=None):
         )
         params.page = paginator.num_pages
     page = paginator.page(params.page)
+    if params.sort == "next":
+        by_id = {group.pk: group for group in results.for_cards().filter(pk__in=page.object_list)}
+        page.object_list = [by_id[pk] for pk in page.object_list]
 
     facets = facet_counts(params, terms_by_param, paginator.count)
     if params.accredited:
@@ -145,6 +160,42 @@ def search_groups(querydict, page_size=None):
     else:
         accredited_count = filtered_groups(params).accredited().count()
     return SearchResult(params, page, paginator, facets, accredited_count, terms_by_param)
+
+
+def annotate_location(queryset, origin):
+    """distance_km from the origin (None without a search point) and whether the group is within reach."""
+    if origin is None:
+        return queryset
+    distance = geo.distance_expression(origin.latitude, origin.longitude)
+    within = geo.bounding_box(origin.latitude, origin.longitude, origin.radius_km) & Q(
+        distance_km__lte=origin.radius_km
+    )
+    return queryset.annotate(distance_km=distance).annotate(
+        within_reach=Case(When(within, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+
+
+def ids_by_next_meeting(queryset, now, within_reach_first=False):
+    """The ids of the groups in order of their next meeting from now; groups with none come last, by name.
+
+    Next meetings are computed, never stored, so this reads every matching group's meeting times in two
+    queries and sorts in Python: the query count stays fixed whatever the number of groups.
+    """
+    fields = ["pk", "name", "time_zone"] + (["within_reach"] if within_reach_first else [])
+    rows = list(queryset.order_by().values(*fields))
+    meetings_by_group = {}
+    meeting_rows = MeetingTime.objects.filter(group__in=queryset.order_by().values("pk")).only(
+        "group_id", "frequency", "weekday", "interval_weeks", "week_of_month", "starts_on", "start_time", "end_time"
+    )
+    for meeting in meeting_rows:
+        meetings_by_group.setdefault(meeting.group_id, []).append(meeting)
+    far_future = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+
+    def sort_key(row):
+        found = schedule.next_meeting(meetings_by_group.get(row["pk"], []), row["time_zone"], now)
+        return (not row.get("within_reach", True), found[0] if found else far_future, row["name"], row["pk"])
+
+    return [row["pk"] for row in sorted(rows, key=sort_key)]
 
 
 def published_group_or_404(slug):
