@@ -40,10 +40,24 @@ def group_json(request, group, now):
         "latitude": coordinates[0] if coordinates else None,
         "longitude": coordinates[1] if coordinates else None,
         "time_zone": group.time_zone,
+        **distance_fields(group),
         "next_meeting": next_meeting.isoformat() if next_meeting else None,
         "status": "not-taking-new-members" if group.status == group.Status.PAUSED else group.capacity,
         "is_demo": group.is_demo,
         "last_confirmed_at": group.last_confirmed_at.isoformat(),
+    }
+
+
+def distance_fields(group):
+    """distance_km when a place was searched: to the public point, or to the group's area otherwise."""
+    if not hasattr(group, "within_reach"):
+        return {}
+    distance = group.distance_km
+    if distance is not None and not group.place.is_address_public:
+        distance = float(round(distance))  # the area is all that is known, so no false precision
+    return {
+        "distance_km": round(distance, 1) if distance is not None else None,
+        "within_reach": group.within_reach,
     }
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import schedule
-from .filters import FACETS_BY_PARAM
+from .filters import DAY_NAMES, DEFAULT_RADIUS_KM, FACETS_BY_PARAM, REMOTE_FORMATS, TIME_NAMES
 
 
 @dataclass
@@ -26,6 +26,18 @@ def querystring(params, **changes):
             data.setlist(param, slugs)
     if params.accredited:
         data["accredited"] = "1"
+    if params.origin:
+        if params.near:
+            data["near"] = params.near
+        else:
+            data["lat"] = f"{params.origin.latitude:.2f}"
+            data["lng"] = f"{params.origin.longitude:.2f}"
+        if params.origin.radius_km != DEFAULT_RADIUS_KM:
+            data["radius"] = f"{params.origin.radius_km:g}"
+    if params.days:
+        data.setlist("day", params.days)
+    if params.times:
+        data.setlist("time", params.times)
     if params.sort not in ("name", "relevance"):
         data["sort"] = params.sort
     elif params.q and params.sort == "name":
@@ -55,12 +67,47 @@ def active_chips(result):
             chips.append(Chip(f"{label}: {names[param][slug]}", querystring(params, **{param: remaining})))
     if params.accredited:
         chips.append(Chip(_("Verified accreditation only"), querystring(params, accredited=None)))
+    if params.origin:
+        label = _("Within %(km)s km of %(place)s") % {"km": f"{params.origin.radius_km:g}", "place": params.origin.label}
+        without_place = {"near": None, "lat": None, "lng": None, "radius": None}
+        if params.sort == "distance":
+            without_place["sort"] = None
+        chips.append(Chip(label, querystring(params, **without_place)))
+    for day in params.days:
+        chips.append(Chip(str(DAY_NAMES[day]), querystring(params, day=[d for d in params.days if d != day])))
+    for time_slug in params.times:
+        chips.append(Chip(str(TIME_NAMES[time_slug]),
+                          querystring(params, time=[t for t in params.times if t != time_slug])))
     return chips
 
 
 def clear_filters_url(params):
     """Clear every filter, keeping the search words."""
-    return querystring(params, **{param: None for param in params.terms}, accredited=None)
+    cleared = {param: None for param in params.terms}
+    cleared.update(accredited=None, near=None, lat=None, lng=None, radius=None, day=None, time=None)
+    if params.sort == "distance":
+        cleared["sort"] = None
+    return querystring(params, **cleared)
+
+
+def alternative_place_links(params):
+    """Links to the same search near each other place of the same name."""
+    return [(label, querystring(params, near=label)) for label in params.place_alternatives]
+
+
+def distance_label(group):
+    """How far away a group within reach is; rounded to whole km where the address is private."""
+    distance = getattr(group, "distance_km", None)
+    if distance is None or not getattr(group, "within_reach", False):
+        return None
+    place = getattr(group, "place", None)
+    if place is not None and place.is_address_public:
+        return _("%(km)s km away") % {"km": f"{distance:.1f}"}
+    return _("about %(km)s km away (the group's area)") % {"km": f"{max(1, round(distance)):d}"}
+
+
+def meets_without_travel(group):
+    return any(term.slug in REMOTE_FORMATS for term in group.formats.all())
 
 
 def next_meeting(group, now=None):

@@ -65,9 +65,15 @@ class Place(models.Model):
         return None
 
     def compute_search_point(self):
-        """Exact for a public address; snapped to a grid of at least AREA_GRID_KM otherwise."""
+        """Exact for a public address; snapped to a grid of at least AREA_GRID_KM otherwise.
+
+        A place entered without coordinates is located at its city's centre, from the gazetteer.
+        """
         if self.latitude is None or self.longitude is None:
-            return None, None
+            from ..geo import place_from_city
+
+            city = place_from_city(self.city, self.country)
+            return (city.latitude, city.longitude) if city else (None, None)
         lat, lng = float(self.latitude), float(self.longitude)
         if self.is_address_public:
             return lat, lng

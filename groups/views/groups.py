@@ -1,10 +1,13 @@
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .. import presenters, schedule
+from .. import ical, presenters, schedule
+from ..filters import DAY_NAMES, DEFAULT_RADIUS_KM, TIME_NAMES
 from ..selectors import count_for_query, published_group_or_404, search_groups
+
+RADIUS_CHOICES = [5, 10, 25, 50, 100, 250, 500]
 
 
 def _decorate(groups, now):
@@ -12,6 +15,8 @@ def _decorate(groups, now):
         group.next_meeting_at = presenters.next_meeting(group, now)
         group.location_label = presenters.location_label(group)
         group.badge = presenters.accreditation_badge(group)
+        group.distance_label = presenters.distance_label(group)
+        group.meets_online = presenters.meets_without_travel(group)
     return groups
 
 
@@ -29,6 +34,11 @@ def group_list(request):
         "clear_url": presenters.clear_filters_url(result.params),
         "relax": relax,
         "page_query": presenters.querystring(result.params),
+        "alternative_links": presenters.alternative_place_links(result.params),
+        "radius_choices": RADIUS_CHOICES,
+        "current_radius": int(result.params.origin.radius_km) if result.params.origin else DEFAULT_RADIUS_KM,
+        "day_choices": list(DAY_NAMES.items()),
+        "time_choices": list(TIME_NAMES.items()),
     }
     return render(request, "groups/group_list.html", context)
 
@@ -46,4 +56,19 @@ def group_detail(request, slug):
     group = published_group_or_404(slug)
     _decorate([group], timezone.now())
     group.meeting_list = [schedule.describe(meeting) for meeting in group.meeting_times.all()]
+    group.has_schedule = any(schedule.is_schedulable(meeting) for meeting in group.meeting_times.all())
     return render(request, "groups/group_detail.html", {"group": group})
+
+
+@require_safe
+def group_calendar(request, slug):
+    """The group's meetings as an iCalendar file; the location follows the address visibility."""
+    group = published_group_or_404(slug)
+    place = getattr(group, "place", None)
+    body = ical.group_calendar(
+        group, list(group.meeting_times.all()), place, timezone.now(),
+        detail_url=request.build_absolute_uri(group.get_absolute_url()),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{group.slug}.ics"'
+    return response

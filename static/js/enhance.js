@@ -1,0 +1,53 @@
+/*
+ * Small enhancements; every page works without them.
+ * - "Use my location": asks the browser for the location only when pressed, rounds it to
+ *   two decimal places (about 1 km) before it leaves the browser, and never stores it.
+ * - Next meetings of groups you can join online are also shown in the visitor's own time.
+ */
+(function () {
+  "use strict";
+
+  var button = document.querySelector("[data-use-location]");
+  if (button && "geolocation" in navigator) {
+    var status = document.querySelector("[data-location-status]");
+    var form = button.form;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (status) { status.textContent = button.dataset.finding || "Finding your location…"; }
+      navigator.geolocation.getCurrentPosition(function (position) {
+        var fields = form.querySelectorAll("[data-location-field]");
+        for (var i = 0; i < fields.length; i++) { fields[i].remove(); }
+        var near = form.querySelector("[name=near]");
+        if (near) { near.value = ""; }
+        [["lat", position.coords.latitude], ["lng", position.coords.longitude]].forEach(function (pair) {
+          var input = document.createElement("input");
+          input.type = "hidden";
+          input.name = pair[0];
+          input.value = pair[1].toFixed(2);
+          input.setAttribute("data-location-field", "");
+          form.appendChild(input);
+        });
+        form.submit();
+      }, function () {
+        if (status) { status.textContent = button.dataset.failed || "Your location could not be found. Type a town or city instead."; }
+      }, { enableHighAccuracy: false, maximumAge: 600000, timeout: 15000 });
+    });
+  }
+
+  var visitorZone;
+  try { visitorZone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { visitorZone = null; }
+  if (!visitorZone) { return; }
+  var times = document.querySelectorAll("time[data-local-time]");
+  for (var j = 0; j < times.length; j++) {
+    var element = times[j];
+    var when = new Date(element.getAttribute("datetime"));
+    if (isNaN(when.getTime()) || element.dataset.zone === visitorZone) { continue; }
+    var formatted = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
+    }).format(when);
+    var note = document.createElement("span");
+    note.className = "local-time";
+    note.textContent = " " + (element.dataset.yourTime || "Your time:") + " " + formatted;
+    element.parentNode.insertBefore(note, element.nextSibling);
+  }
+})();
