@@ -1,0 +1,118 @@
+"""Server-side time per search at several directory sizes: `make bench` (BENCH_COUNTS="1000 100000").
+
+Runs on the configured database (DATABASE_URL, or SQLite by default) but in a database of its own
+so the development data is untouched: bench/results/bench.sqlite3 for SQLite, or <name>_bench on
+the same PostgreSQL server. For each size it generates deterministic synthetic groups
+(`manage.py generate_groups --count N --seed 1`), then times each search of a fixed mix through
+Django's test client (view, queries and template; no network), and reports the median, the 95th
+percentile and the number of queries of each.
+"""
+
+import json
+import os
+import pathlib
+import statistics
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+REPEATS = int(os.environ.get("BENCH_REPEATS", "15"))
+
+MIX = [
+    ("no filter", "/groups/"),
+    ("one filter", "/groups/?type=therapeutic"),
+    ("three filters", "/groups/?type=therapeutic&trauma=domestic-abuse&format=online"),
+    ("keyword", "/groups/?q=women"),
+    ("keyword + filters", "/groups/?q=support&language=en&cost=free"),
+    ("last page", "/groups/?type=community-based&page=99999"),
+    ("place", "/groups/?near=Manchester"),
+    ("place + filters", "/groups/?near=London&radius=50&type=therapeutic&cost=free"),
+    ("place, by distance", "/groups/?near=Chicago&radius=100&sort=distance"),
+    ("place, by next meeting", "/groups/?near=Sydney&sort=next"),
+    ("next meeting + day", "/groups/?sort=next&day=tue&time=evening"),
+    ("JSON, filters", "/api/v1/groups/?type=legal-advocacy&population=women"),
+]
+
+
+def bench_database_url():
+    configured = os.environ.get("DATABASE_URL", "")
+    if configured.startswith(("postgres://", "postgresql://")):
+        base, _, name = configured.rpartition("/")
+        name = name.split("?")[0] or "supportfinder"
+        return f"{base}/{name}_bench", "postgresql"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{RESULTS / 'bench.sqlite3'}", "sqlite"
+
+
+def ensure_postgres_database(url):
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def main(counts):
+    url, vendor = bench_database_url()
+    if vendor == "postgresql":
+        ensure_postgres_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportfinder.settings.test")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()  # ALLOWED_HOSTS for the test client
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", str(ROOT / "fixtures" / "taxonomies.json"), verbosity=0)
+    call_command("loaddata", str(ROOT / "fixtures" / "accrediting_bodies.json"), verbosity=0)
+    from groups.models import Group
+
+    client = Client()
+    report = {"database": vendor, "repeats": REPEATS, "sizes": {}}
+    for count in counts:
+        started = time.perf_counter()
+        call_command("generate_groups", count=count, seed=1, clear=True, verbosity=0)
+        generated = time.perf_counter() - started
+        total = Group.objects.count()
+        print(f"\n{vendor}: {total:,} groups (generated in {generated:.1f} s), {REPEATS} runs each")
+        print(f"{'search':<26}{'median ms':>10}{'p95 ms':>10}{'queries':>9}{'results':>9}")
+        rows = {}
+        for label, path in MIX:
+            client.get(path)  # warm caches (gazetteer, query plans)
+            timings = []
+            for _ in range(REPEATS):
+                with CaptureQueriesContext(connection) as queries:
+                    begin = time.perf_counter()
+                    response = client.get(path)
+                    timings.append((time.perf_counter() - begin) * 1000)
+                assert response.status_code == 200, (path, response.status_code)
+            timings.sort()
+            p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+            found = _count(response)
+            rows[label] = {"path": path, "median_ms": round(statistics.median(timings), 1),
+                           "p95_ms": round(p95, 1), "queries": len(queries), "results": found}
+            print(f"{label:<26}{rows[label]['median_ms']:>10.1f}{p95:>10.1f}{len(queries):>9}{found:>9}")
+        report["sizes"][str(total)] = rows
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"search-{vendor}.json"
+    out.write_text(json.dumps(report, indent=2))
+    print(f"\nWritten to {out.relative_to(ROOT)}")
+
+
+def _count(response):
+    if response["Content-Type"].startswith("application/json"):
+        return response.json()["count"]
+    return response.context["result"].count if response.context else -1
+
+
+if __name__ == "__main__":
+    main([int(arg) for arg in sys.argv[1:]] or [1000, 100000])
