@@ -77,13 +77,18 @@ def _gazetteer():
             population=city["population"], time_zone=city["timezone"],
         )
         places.append(place)
-        names = {normalise(city["name"])}
-        names.update(normalise(alt) for alt in city["alternatenames"] if alt.isascii() and len(alt) > 2)
-        for name in names:
-            if name:
-                by_name.setdefault(name, []).append(place)
-    for matches in by_name.values():
-        matches.sort(key=lambda place: -place.population)
+        primary = normalise(city["name"])
+        by_name.setdefault(primary, ([], []))[0].append(place)
+        for alternate in {normalise(alt) for alt in city["alternatenames"] if alt.isascii() and len(alt) > 2}:
+            if alternate and alternate != primary:
+                by_name.setdefault(alternate, ([], []))[1].append(place)
+    # A place's own name wins over another place's alternate name (Londres is London; Manchester is
+    # not Richmond, Virginia, whatever nicknames the data holds). Largest first within each.
+    by_name = {
+        name: sorted(primary, key=lambda place: -place.population)
+        or sorted(alternates, key=lambda place: -place.population)
+        for name, (primary, alternates) in by_name.items()
+    }
     qualifiers = {}
     for code, name in countries.items():
         qualifiers[normalise(name)] = ("country", code)
