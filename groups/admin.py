@@ -62,7 +62,9 @@ class GroupAdmin(admin.ModelAdmin):
     list_filter = ["status", "is_demo", "types", "formats", "cost", "facilitation", "capacity", "place__country"]
     search_fields = ["name", "slug", "summary", "host_name", "place__city"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["types", "trauma_types", "populations", "formats", "languages", "access_features", "coordinators"]
+    filter_horizontal = [
+        "types", "trauma_types", "populations", "formats", "languages", "access_features", "coordinators"
+    ]
     date_hierarchy = "created_at"
     inlines = [PlaceInline, MeetingTimeInline, AccreditationClaimInline]
     show_facets = admin.ShowFacets.ALWAYS

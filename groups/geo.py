@@ -93,8 +93,10 @@ def _gazetteer():
     for code, name in countries.items():
         qualifiers[normalise(name)] = ("country", code)
         qualifiers[code.lower()] = ("country", code)
-    qualifiers.update({"uk": ("country", "GB"), "usa": ("country", "US"), "united states of america": ("country", "US")})
-    for code, name in us_states.items():
+    qualifiers.update(
+        {"uk": ("country", "GB"), "usa": ("country", "US"), "united states of america": ("country", "US")}
+    )
+    for name in us_states.values():
         qualifiers.setdefault(normalise(name), ("region", name))
     for name in GB_NATIONS.values():
         qualifiers[normalise(name)] = ("region", name)

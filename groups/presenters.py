@@ -68,7 +68,9 @@ def active_chips(result):
     if params.accredited:
         chips.append(Chip(_("Verified accreditation only"), querystring(params, accredited=None)))
     if params.origin:
-        label = _("Within %(km)s km of %(place)s") % {"km": f"{params.origin.radius_km:g}", "place": params.origin.label}
+        label = _("Within %(km)s km of %(place)s") % {
+            "km": f"{params.origin.radius_km:g}", "place": params.origin.label
+        }
         without_place = {"near": None, "lat": None, "lng": None, "radius": None}
         if params.sort == "distance":
             without_place["sort"] = None

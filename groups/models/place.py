@@ -48,6 +48,10 @@ class Place(models.Model):
     def __str__(self):
         return f"{self.city}, {self.country}"
 
+    def save(self, *args, **kwargs):
+        self.search_latitude, self.search_longitude = self.compute_search_point()
+        super().save(*args, **kwargs)
+
     @property
     def is_address_public(self):
         return self.address_visibility == self.Visibility.PUBLIC
@@ -78,10 +82,6 @@ class Place(models.Model):
         if self.is_address_public:
             return lat, lng
         return snap_to_area(lat, lng)
-
-    def save(self, *args, **kwargs):
-        self.search_latitude, self.search_longitude = self.compute_search_point()
-        super().save(*args, **kwargs)
 
 
 def snap_to_area(lat, lng, grid_km=AREA_GRID_KM):

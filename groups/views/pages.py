@@ -17,7 +17,8 @@ GUIDE_PAGES = [
     ("taking-part", _("Taking part"), _("Listening, confidentiality and looking after each other in a group.")),
     ("self-care-and-boundaries", _("Self-care and boundaries"), _("Looking after yourself before, during and after.")),
     ("peer-support-and-therapy", _("Peer support and therapy"), _("How a group sits alongside professional help.")),
-    ("accreditation", _("What accreditation means"), _("What our verified badge checks, and what it does not promise.")),
+    ("accreditation", _("What accreditation means"),
+     _("What our verified badge checks, and what it does not promise.")),
 ]
 
 

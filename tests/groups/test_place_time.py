@@ -263,8 +263,8 @@ class TestDayAndTime:
 
 
 class TestFacetsWithPlaceAndTime:
-    @pytest.mark.parametrize("query", ["?near=Leeds", "?near=Leeds&day=tue", "?lat=53.8&lng=-1.55&radius=50&time=evening",
-                                       "?near=Leeds&format=online"])
+    @pytest.mark.parametrize("query", ["?near=Leeds", "?near=Leeds&day=tue",
+                                       "?lat=53.8&lng=-1.55&radius=50&time=evening", "?near=Leeds&format=online"])
     def test_counts_equal_adding_the_option(self, client, yorkshire, query):
         for group in Group.objects.filter(slug__in=["leeds", "online"]):
             group.meeting_times.create(frequency="weekly", weekday=1, start_time=datetime.time(18))

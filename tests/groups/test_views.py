@@ -3,8 +3,8 @@
 import datetime
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from groups.models import Cost, Format, Group, GroupType, Language
 
@@ -74,7 +74,8 @@ class TestGroupPage:
             place={"city": "York", "address_visibility": "area-only", "address_line1": "1 Gate"},
             meetings=[{"frequency": "monthly", "weekday": 3, "week_of_month": -1, "start_time": "19:00",
                        "end_time": "21:00"}],
-            claims=[{"body": accrediting_body, "status": "verified", "valid_until": today + datetime.timedelta(days=30)}],
+            claims=[{"body": accrediting_body, "status": "verified",
+                     "valid_until": today + datetime.timedelta(days=30)}],
         )
         page = client.get(group.get_absolute_url()).content.decode()
         for text in [
@@ -111,8 +112,9 @@ class TestGroupPage:
         assert accredited == ["current"]
 
     def test_facilitator_credential_is_worded_as_such(self, client, make_group, accrediting_body, today):
-        make_group("Advocates", slug="adv", claims=[{"body": accrediting_body, "status": "verified", "valid_until": today,
-                                                      "scope": "facilitator", "facilitator_name": "Sam Doe"}])
+        make_group("Advocates", slug="adv", claims=[{"body": accrediting_body, "status": "verified",
+                                                     "valid_until": today, "scope": "facilitator",
+                                                     "facilitator_name": "Sam Doe"}])
         page = client.get("/groups/adv/").content.decode()
         assert "Facilitator credential verified — Sam Doe" in page
 
