@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,24 +78,27 @@ def filtered_groups(params, exclude=None):
     return filterset.qs
 
 
-def _term_counts(facet, base, selected_ids):
-    """For each term: groups in `base` having it, split by whether they already match the selection."""
+def _term_counts(facet, base, current, selected_ids):
+    """For each term: (groups among the current results having it, groups in `base` having it but
+    matching none of the selected terms). `base` is the search without this parameter.
+
+    Plain GROUP BY queries on the through table: one, or two when an option of this parameter is chosen.
+    """
     if not facet.is_many:
         return {row["cost_id"]: (0, row["n"]) for row in base.order_by().values("cost_id").annotate(n=Count("id"))}
     through = getattr(Group, facet.field).through
     term_field = f"{facet.model._meta.model_name}_id"
-    rows = through.objects.filter(group__in=base.order_by().values("pk"))
-    if selected_ids:
-        in_selection = through.objects.filter(group_id=OuterRef("group_id"), **{f"{term_field}__in": selected_ids})
-        rows = rows.annotate(in_selection=Exists(in_selection))
-        aggregates = {
-            "n_in": Count("group_id", filter=Q(in_selection=True)),
-            "n_out": Count("group_id", filter=Q(in_selection=False)),
-        }
-    else:
-        aggregates = {"n_out": Count("group_id")}
-    rows = rows.values(term_field).annotate(**aggregates)
-    return {row[term_field]: (row.get("n_in", 0), row["n_out"]) for row in rows}
+
+    def counts(groups):
+        rows = through.objects.filter(group__in=groups.order_by().values("pk")).values(term_field)
+        return {row[term_field]: row["n"] for row in rows.annotate(n=Count("group_id"))}
+
+    in_base = counts(base)
+    if not selected_ids:
+        return {term: (0, n) for term, n in in_base.items()}
+    # The base restricted to the selected terms is exactly the current result set.
+    in_current = counts(current)
+    return {term: (in_current.get(term, 0), n - in_current.get(term, 0)) for term, n in in_base.items()}
 
 
 def facet_counts(params, terms_by_param, total):
@@ -105,11 +108,12 @@ def facet_counts(params, terms_by_param, total):
     One query per parameter, whatever the number of groups or options.
     """
     groups = []
+    current = filtered_groups(params)
     for facet in FACETS:
         selected_slugs = set(params.selected(facet.param))
         terms = terms_by_param[facet.param]
         selected_ids = [term.pk for term in terms if term.slug in selected_slugs]
-        counts = _term_counts(facet, filtered_groups(params, exclude=facet.param), selected_ids)
+        counts = _term_counts(facet, filtered_groups(params, exclude=facet.param), current, selected_ids)
         options = []
         for term in terms:
             n_in, n_out = counts.get(term.pk, (0, 0))

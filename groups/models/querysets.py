@@ -24,13 +24,14 @@ class GroupQuerySet(models.QuerySet):
         return self.filter(Exists(current))
 
     def with_accreditation_status(self, today=None):
-        """Annotate is_accredited and fetch the current and the waiting claims, for badges."""
+        """Fetch the current claims (group.current_claims: a badge when not empty) and the waiting ones.
+
+        Prefetched for the page's rows only, rather than annotated, so a sort over many rows stays cheap.
+        """
         claim_model = apps.get_model("groups", "AccreditationClaim")
         current = claim_model.objects.filter(current_claims_filter(today)).select_related("body")
         waiting = claim_model.objects.filter(status=claim_model.Status.CLAIMED).select_related("body")
-        return self.annotate(
-            is_accredited=Exists(claim_model.objects.filter(current_claims_filter(today), group=OuterRef("pk")))
-        ).prefetch_related(
+        return self.prefetch_related(
             Prefetch("accreditation_claims", queryset=current.order_by("-valid_until"), to_attr="current_claims"),
             Prefetch("accreditation_claims", queryset=waiting, to_attr="waiting_claims"),
         )
@@ -38,7 +39,8 @@ class GroupQuerySet(models.QuerySet):
     def for_cards(self):
         """Everything a result card and the JSON show, in a fixed number of queries whatever the page size."""
         return (
-            self.select_related("cost", "place")
+            self.defer("search_text", "search_vector")
+            .select_related("cost", "place")
             .prefetch_related(
                 "types", "trauma_types", "populations", "formats", "languages", "access_features", "meeting_times"
             )
