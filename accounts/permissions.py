@@ -21,7 +21,9 @@ def user_has_mfa(user):
 def email_verified(user):
     from allauth.account.models import EmailAddress
 
-    return user.is_authenticated and EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    if not user.is_authenticated:
+        return False
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
 
 
 def staff_with_mfa_required(view):

@@ -88,6 +88,15 @@
     timer = setTimeout(function () { reset(true); }, RESET_AFTER_MS);
   });
 
+  // Keep what gets focus, or is linked to, clear of the sticky bar: the page's scroll padding
+  // (site.css) follows the bar's height, which changes with the screen width and text size.
+  var bar = document.querySelector("[data-quick-exit-bar]");
+  if (bar && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      document.documentElement.style.setProperty("--quick-exit-height", bar.offsetHeight + "px");
+    }).observe(bar);
+  }
+
   // Coming back through the back/forward cache: take the overlay away again.
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) {
