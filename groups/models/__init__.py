@@ -1,6 +1,7 @@
 from .accreditation import AccreditationClaim, AccreditingBody
 from .group import Group
 from .meeting import MeetingTime
+from .moderation import CoordinatorInvitation, ModerationDecision
 from .place import Place
 from .taxonomy import AccessibilityFeature, Cost, Format, GroupType, Language, Population, TraumaType
 
@@ -8,12 +9,14 @@ __all__ = [
     "AccessibilityFeature",
     "AccreditationClaim",
     "AccreditingBody",
+    "CoordinatorInvitation",
     "Cost",
     "Format",
     "Group",
     "GroupType",
     "Language",
     "MeetingTime",
+    "ModerationDecision",
     "Place",
     "Population",
     "TraumaType",

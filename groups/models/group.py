@@ -24,6 +24,8 @@ class Group(models.Model):
         PUBLISHED = "published", _("Published")
         PAUSED = "paused", _("Paused (not taking new members)")
         CLOSED = "closed", _("Closed")
+        # A coordinator's proposed change to a published group, being edited (never public).
+        REVISION = "revision", _("Proposed change, not yet submitted")
 
     # Statuses the public may see. A paused group stays listed, saying it is not taking new members.
     PUBLIC_STATUSES = (Status.PUBLISHED, Status.PAUSED)
@@ -82,6 +84,21 @@ class Group(models.Model):
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="coordinated_groups", blank=True, verbose_name=_("coordinators")
     )
+
+    # Moderation: a proposed change to a published group is a copy of it pointing at the original;
+    # the public keeps seeing the original until staff approve the copy (see groups.services).
+    revision_of = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="revisions",
+        verbose_name=_("proposed change to"),
+    )
+    submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True, db_index=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    # Raised by every saved edit, so two people editing at once cannot overwrite each other silently.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    stale_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
