@@ -46,24 +46,27 @@ class Group(models.Model):
 
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
-    summary = models.CharField(_("summary"), max_length=300, help_text=_("One or two sentences."))
+    summary = models.CharField(_("summary"), max_length=300, blank=True, help_text=_("One or two sentences."))
     description = models.TextField(_("description"), blank=True)
     host_name = models.CharField(_("host organisation"), max_length=150, blank=True)
     host_website = models.URLField(_("host organisation website"), blank=True)
 
-    types = models.ManyToManyField(GroupType, related_name="groups", verbose_name=_("group types"))
+    types = models.ManyToManyField(GroupType, related_name="groups", blank=True, verbose_name=_("group types"))
     trauma_types = models.ManyToManyField(TraumaType, related_name="groups", blank=True, verbose_name=_("trauma types"))
     populations = models.ManyToManyField(Population, related_name="groups", blank=True, verbose_name=_("who it is for"))
-    formats = models.ManyToManyField(Format, related_name="groups", verbose_name=_("formats"))
-    languages = models.ManyToManyField(Language, related_name="groups", verbose_name=_("languages"))
-    cost = models.ForeignKey(Cost, on_delete=models.PROTECT, related_name="groups", verbose_name=_("cost"))
+    formats = models.ManyToManyField(Format, related_name="groups", blank=True, verbose_name=_("formats"))
+    languages = models.ManyToManyField(Language, related_name="groups", blank=True, verbose_name=_("languages"))
+    # Optional while a listing is a draft; required before it can be submitted (groups.services).
+    cost = models.ForeignKey(
+        Cost, on_delete=models.PROTECT, related_name="groups", verbose_name=_("cost"), null=True, blank=True
+    )
     cost_details = models.CharField(_("cost details"), max_length=200, blank=True)
     access_features = models.ManyToManyField(
         AccessibilityFeature, related_name="groups", blank=True, verbose_name=_("accessibility")
     )
 
-    facilitation = models.CharField(_("facilitation"), max_length=20, choices=Facilitation.choices)
-    attendance = models.CharField(_("attendance"), max_length=20, choices=Attendance.choices)
+    facilitation = models.CharField(_("facilitation"), max_length=20, choices=Facilitation.choices, blank=True)
+    attendance = models.CharField(_("attendance"), max_length=20, choices=Attendance.choices, blank=True)
     registration_details = models.TextField(_("what registering involves"), blank=True)
     capacity = models.CharField(_("capacity"), max_length=20, choices=Capacity.choices, default=Capacity.OPEN)
     age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
