@@ -25,7 +25,7 @@ def group_json(request, group, now):
         "population": [term.slug for term in group.populations.all()],
         "format": [term.slug for term in group.formats.all()],
         "language": [term.slug for term in group.languages.all()],
-        "cost": group.cost.slug,
+        "cost": group.cost.slug if group.cost else None,
         "access": [term.slug for term in group.access_features.all()],
         "accredited": bool(badge),
         "accreditation": (

@@ -9,7 +9,7 @@ def coordinated_groups(user):
     """The groups this user coordinates (staff see only their own here too)."""
     if not user.is_authenticated:
         return Group.objects.none()
-    return Group.objects.filter(coordinators=user)
+    return Group.objects.filter(coordinators=user, revision_of__isnull=True)
 
 
 def coordinated_group_or_404(user, slug, queryset=None):

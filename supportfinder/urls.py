@@ -14,5 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("groups.api_urls")),
+    path("coordinate/", include("groups.coordinate_urls")),
     path("", include("groups.urls")),
 ]

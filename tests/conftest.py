@@ -103,3 +103,23 @@ def today():
 @pytest.fixture
 def tomorrow(today):
     return today + datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def make_user(db):
+    """An account: verified email by default; staff and MFA (an authenticator app) on request."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from accounts.models import User
+
+    def make(email, *, staff=False, verified=True, mfa=False, password="a-long-test-password-1"):
+        user = User.objects.create_user(email=email, password=password, is_staff=staff)
+        EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+        if mfa:
+            TOTP.activate(user, generate_totp_secret())
+            assert Authenticator.objects.filter(user=user).exists()
+        return user
+
+    return make

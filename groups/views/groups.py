@@ -1,3 +1,6 @@
+import datetime
+
+from django.conf import settings
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -51,12 +54,19 @@ def relax_suggestions(result):
     ]
 
 
-@require_safe
-def group_detail(request, slug):
-    group = published_group_or_404(slug)
-    _decorate([group], timezone.now())
+def decorate_for_detail(group, now=None):
+    """What the group page shows beyond the model: next meeting, meeting lines, freshness."""
+    now = now or timezone.now()
+    _decorate([group], now)
     group.meeting_list = [schedule.describe(meeting) for meeting in group.meeting_times.all()]
     group.has_schedule = any(schedule.is_schedulable(meeting) for meeting in group.meeting_times.all())
+    group.is_stale = group.last_confirmed_at < now - datetime.timedelta(days=settings.STALE_NOTICE_DAYS)
+    return group
+
+
+@require_safe
+def group_detail(request, slug):
+    group = decorate_for_detail(published_group_or_404(slug))
     return render(request, "groups/group_detail.html", {"group": group})
 
 

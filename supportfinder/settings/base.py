@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     # ours
     "accounts",
     "groups",
@@ -52,6 +53,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Keeps each user's list of sessions current when USERSESSIONS_TRACK_ACTIVITY is on.
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # Signed-in staff without an authenticator app are sent to set one up before any staff page.
+    "accounts.middleware.StaffMfaMiddleware",
 ]
 
 ROOT_URLCONF = "supportfinder.urls"
@@ -101,7 +106,30 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-LOGIN_REDIRECT_URL = "/"
+# One address per account; a new one replaces the old only once it is verified.
+ACCOUNT_CHANGE_EMAIL = True
+# Tell the account holder by email when their password or email address changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "SupportFinder: "
+# ACCOUNT_RATE_LIMITS stays at allauth's defaults (e.g. 5 failed logins per address per 5 minutes,
+# 10 per IP per minute), counted in the cache (CACHES): no log of attempts is kept.
+# https://docs.allauth.org/en/latest/account/rate_limits.html
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/coordinate/"
+
+# Two-factor authentication: an authenticator app and recovery codes, open to every account and
+# required for staff (accounts.middleware.StaffMfaMiddleware). https://docs.allauth.org/en/latest/mfa/configuration.html
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "SupportFinder"
+# The QR code is drawn as inline SVG, so the strict CSP needs no data: images.
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+# Paths only staff with an authenticator app may open (the admin and the review pages).
+STAFF_MFA_PATH_PREFIXES = ["/admin/", "/coordinate/review/"]
+
+# "Sessions" lists each sign-in with the IP address and browser it came from, for the account
+# holder only. They are stored at sign-in and not updated on every request.
+# https://docs.allauth.org/en/latest/usersessions/configuration.html
+USERSESSIONS_TRACK_ACTIVITY = False
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", "English")]
@@ -110,6 +138,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
+
+# Accreditation evidence: private files, outside MEDIA_ROOT and static, served only through a
+# permission-checking view (groups.views.accreditation). With several app servers, point it at shared storage.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -170,3 +202,12 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Moderation and freshness (groups.services)
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# Coordinators are reminded after this many days without confirming a listing...
+STALE_REMINDER_DAYS = env.int("STALE_REMINDER_DAYS", default=182)
+# ...and the public page says it has not been confirmed recently after this many.
+STALE_NOTICE_DAYS = env.int("STALE_NOTICE_DAYS", default=365)
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default; silences the 5.x transition warning

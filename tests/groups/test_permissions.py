@@ -1,0 +1,126 @@
+"""Who may do what: every coordinator and staff URL, walked as six kinds of visitor."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["visitor", "unverified", "coordinator_a", "coordinator_b", "staff_without_mfa", "staff_with_mfa"]
+
+LOGIN = "login"  # redirected to log in
+MFA = "mfa"  # redirected to set up two-factor authentication
+OK = 200
+MOVED = 302  # the action was done, then a redirect
+NOT_FOUND = 404
+
+
+@pytest.fixture
+def world(make_user, make_group):
+    users = {
+        "unverified": make_user("unverified@example.org", verified=False),
+        "coordinator_a": make_user("a@example.org"),
+        "coordinator_b": make_user("b@example.org"),
+        "staff_without_mfa": make_user("staff@example.org", staff=True),
+        "staff_with_mfa": make_user("mfa-staff@example.org", staff=True, mfa=True),
+    }
+    own = make_group("A's group", slug="a-group")
+    own.coordinators.add(users["coordinator_a"])
+    make_group("B's group", slug="b-group").coordinators.add(users["coordinator_b"])
+    pending = make_group("Waiting", slug="waiting", status="pending", submitted_at=timezone.now(),
+                         submitted_by=users["coordinator_b"])
+    return users, own, pending
+
+
+def client_for(persona, users):
+    client = Client()
+    if persona != "visitor":
+        client.force_login(users[persona])
+    return client
+
+
+def outcome(response):
+    if response.status_code == 302:
+        location = response["Location"]
+        if "/accounts/login/" in location or "/admin/login/" in location:
+            return LOGIN
+        if "/accounts/2fa/" in location:
+            return MFA
+        return MOVED
+    return response.status_code
+
+
+def expected(persona, *, public_to_accounts=False, coordinator_only=False, staff_only=False, action=False):
+    if persona == "visitor":
+        return LOGIN
+    if staff_only:
+        if persona == "staff_with_mfa":
+            return MOVED if action else OK
+        return MFA if persona == "staff_without_mfa" else NOT_FOUND
+    if coordinator_only:
+        if persona == "coordinator_a":
+            return MOVED if action else OK
+        return NOT_FOUND
+    assert public_to_accounts
+    return OK
+
+
+GET_PAGES = [
+    ("/coordinate/", {"public_to_accounts": True}),
+    ("/coordinate/groups/new/", {"public_to_accounts": True}),
+    ("/coordinate/groups/a-group/", {"coordinator_only": True}),
+    ("/coordinate/groups/a-group/edit/", {"coordinator_only": True}),
+    ("/coordinate/groups/a-group/preview/", {"coordinator_only": True}),
+    ("/coordinate/review/", {"staff_only": True}),
+    ("/coordinate/review/{pending}/", {"staff_only": True}),
+    ("/coordinate/review/{pending}/preview/", {"staff_only": True}),
+]
+
+POST_ACTIONS = [
+    ("/coordinate/groups/a-group/confirm/", {}),
+    ("/coordinate/groups/a-group/status/", {"action": "pause"}),
+    ("/coordinate/groups/a-group/coordinators/invite/", {"email": "new@example.org"}),
+    ("/coordinate/groups/a-group/submit/", {}),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("url, rule", GET_PAGES)
+def test_pages(world, persona, url, rule):
+    users, _own, pending = world
+    response = client_for(persona, users).get(url.format(pending=pending.pk))
+    assert outcome(response) == expected(persona, **rule), (persona, url)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("url, data", POST_ACTIONS)
+def test_coordinator_actions(world, persona, url, data):
+    users, own, _pending = world
+    response = client_for(persona, users).post(url, data)
+    assert outcome(response) == expected(persona, coordinator_only=True, action=True), (persona, url)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_review_decision(world, persona):
+    users, _own, pending = world
+    response = client_for(persona, users).post(f"/coordinate/review/{pending.pk}/", {"action": "approve"})
+    assert outcome(response) == expected(persona, staff_only=True, action=True), persona
+    pending.refresh_from_db()
+    assert pending.status == ("published" if persona == "staff_with_mfa" else "pending")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_admin(world, persona):
+    response = client_for(persona, world[0]).get("/admin/")
+    rule = {"visitor": LOGIN, "unverified": LOGIN, "coordinator_a": LOGIN, "coordinator_b": LOGIN,
+            "staff_without_mfa": MFA, "staff_with_mfa": OK}
+    assert outcome(response) == rule[persona], persona
+
+
+@pytest.mark.parametrize("persona", PERSONAS[1:])
+def test_someone_elses_group_is_a_404_for_every_action(world, persona):
+    users, _own, _pending = world
+    client = client_for(persona, users)
+    for path in ["", "edit/", "preview/"]:
+        expected_status = 200 if persona == "coordinator_b" else 404
+        assert client.get(f"/coordinate/groups/b-group/{path}").status_code == expected_status
