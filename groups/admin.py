@@ -11,6 +11,7 @@ from .models import (
     GroupType,
     Language,
     MeetingTime,
+    ModerationDecision,
     Place,
     Population,
     TraumaType,
@@ -56,17 +57,32 @@ class AccreditationClaimInline(admin.TabularInline):
     autocomplete_fields = ["body"]
 
 
+class ModerationDecisionInline(admin.TabularInline):
+    """Every review decision on the group, for staff: who, when, what and why. Never edited."""
+
+    model = ModerationDecision
+    extra = 0
+    fields = ["created_at", "action", "is_revision", "actor", "reason", "changes"]
+    readonly_fields = fields
+    can_delete = False
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Group)
 class GroupAdmin(admin.ModelAdmin):
     list_display = ["name", "status", "host_name", "cost", "is_demo", "last_confirmed_at"]
-    list_filter = ["status", "is_demo", "types", "formats", "cost", "facilitation", "capacity", "place__country"]
+    list_filter = ["status", "is_demo", ("revision_of", admin.EmptyFieldListFilter), "types", "formats", "cost",
+                   "facilitation", "capacity", "place__country"]
     search_fields = ["name", "slug", "summary", "host_name", "place__city"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = [
         "types", "trauma_types", "populations", "formats", "languages", "access_features", "coordinators"
     ]
     date_hierarchy = "created_at"
-    inlines = [PlaceInline, MeetingTimeInline, AccreditationClaimInline]
+    inlines = [PlaceInline, MeetingTimeInline, AccreditationClaimInline, ModerationDecisionInline]
     show_facets = admin.ShowFacets.ALWAYS
     list_select_related = ["cost"]
     fieldsets = [
@@ -118,3 +134,18 @@ class AccreditationClaimAdmin(admin.ModelAdmin):
     readonly_fields = ["verified_by", "verified_at", "created_at"]
     date_hierarchy = "valid_until"
     show_facets = admin.ShowFacets.ALWAYS
+
+
+@admin.register(ModerationDecision)
+class ModerationDecisionAdmin(admin.ModelAdmin):
+    list_display = ["group", "action", "is_revision", "actor", "created_at"]
+    list_filter = ["action", "is_revision"]
+    search_fields = ["group__name", "reason", "actor__email"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["group", "action", "is_revision", "reason", "changes", "actor", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
