@@ -255,3 +255,19 @@ def bulk_create_groups(count, taxonomy):
         through = relation.through
         field = f"{term._meta.model_name}_id"
         through.objects.bulk_create([through(group_id=g.pk, **{field: term.pk}) for g in groups], batch_size=5000)
+
+
+class TestReferrerPolicyWhereFormsPost:
+    """Chromium sends Origin: null from a no-referrer page, which CSRF must refuse: forms get same-origin."""
+
+    @pytest.mark.parametrize("url", ["/accounts/login/", "/accounts/signup/", "/coordinate/"])
+    def test_pages_with_posting_forms_keep_the_referrer_on_this_site_only(self, client, url):
+        response = client.get(url)
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        if response.status_code == 200:
+            assert '<meta name="referrer" content="same-origin">' in response.content.decode()
+
+    def test_browsing_pages_send_no_referrer_at_all(self, client, taxonomy):
+        response = client.get("/groups/")
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert '<meta name="referrer" content="no-referrer">' in response.content.decode()
