@@ -61,6 +61,7 @@ class GroupForm(forms.ModelForm):
     ]
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["cost"].empty_label = None
         self.fields["time_zone"].widget.choices = TIME_ZONE_CHOICES
@@ -90,6 +91,7 @@ class PlaceForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for name in ["city", "country"]:
             self.fields[name].required = False
@@ -110,6 +112,10 @@ class PlaceForm(forms.ModelForm):
 
 
 class MeetingTimeForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     class Meta:
         model = MeetingTime
         fields = ["frequency", "weekday", "interval_weeks", "week_of_month", "starts_on", "start_time", "end_time"]
@@ -134,6 +140,7 @@ class ClaimForm(forms.ModelForm):
         widgets = {"scope": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["body"].required = False
         self.fields["body"].queryset = AccreditingBody.objects.all()
@@ -149,10 +156,12 @@ class ClaimForm(forms.ModelForm):
 
 
 class ReasonForm(forms.Form):
+    label_suffix = ""
     reason = forms.CharField(
         label=_("Reason (the coordinator will see this)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
 
 class InvitationForm(forms.Form):
+    label_suffix = ""
     email = forms.EmailField(label=_("Email address of the person to invite"))
