@@ -3,10 +3,18 @@
 import zoneinfo
 
 from django import forms
+from django.db import models
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccreditationClaim, AccreditingBody, Group, MeetingTime, Place
+
+def https_by_default(field, **kwargs):
+    """Form fields for model fields, with web addresses typed without a scheme read as https://."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
@@ -18,6 +26,7 @@ class GroupForm(forms.ModelForm):
 
     class Meta:
         model = Group
+        formfield_callback = https_by_default
         fields = [
             # about the group
             "name", "summary", "description", "host_name", "host_website",
@@ -136,6 +145,7 @@ class ClaimForm(forms.ModelForm):
 
     class Meta:
         model = AccreditationClaim
+        formfield_callback = https_by_default
         fields = ["body", "reference", "scope", "facilitator_name", "register_entry_url"]
         widgets = {"scope": forms.RadioSelect}
 

@@ -211,4 +211,3 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 STALE_REMINDER_DAYS = env.int("STALE_REMINDER_DAYS", default=182)
 # ...and the public page says it has not been confirmed recently after this many.
 STALE_NOTICE_DAYS = env.int("STALE_NOTICE_DAYS", default=365)
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default; silences the 5.x transition warning
