@@ -1,7 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 from django.views.decorators.cache import never_cache
+from django.views.generic import RedirectView
+
+# Staff sign in through allauth, not the admin's own form: rate limits and MFA apply. Signed-in
+# non-staff get 403 there rather than the admin's form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 @never_cache
@@ -11,9 +17,15 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Staff change their password through allauth (rate limits, notifications), as they sign in.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="account_change_password")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("groups.api_urls")),
     path("coordinate/", include("groups.coordinate_urls")),
     path("", include("groups.urls")),
 ]
+
+# allauth answers a reached rate limit with this view (a page with the quick exit, status 429).
+handler429 = "accounts.views.rate_limited"

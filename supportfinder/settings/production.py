@@ -20,6 +20,14 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Accounts. allauth's rate limits are counted in the cache, so with more than one app server (or
+# gunicorn worker) they need a shared one: CACHE_URL=rediscache://127.0.0.1:6379/1 (read in base.py).
+# Behind a load balancer, per-IP limits need the client's address from X-Forwarded-For: set this to
+# the number of proxies in front of the app (0 trusts no header; the limits per email address work either way).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# Links in account emails (verification, password reset) use https.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+
 # Hashed, compressed static files served by whitenoise (https://whitenoise.readthedocs.io/).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
