@@ -29,3 +29,16 @@ urlpatterns = [
 
 # allauth answers a reached rate limit with this view (a page with the quick exit, status 429).
 handler429 = "accounts.views.rate_limited"
+
+
+def server_error(request):
+    """The error page in the site's layout, with the quick exit; falls back to plain text if that fails."""
+    from django.shortcuts import render
+
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001 - an error page must never raise
+        return HttpResponse("Something went wrong. Please try again later.", status=500, content_type="text/plain")
+
+
+handler500 = "supportfinder.urls.server_error"

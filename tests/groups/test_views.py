@@ -271,3 +271,17 @@ class TestReferrerPolicyWhereFormsPost:
         response = client.get("/groups/")
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert '<meta name="referrer" content="no-referrer">' in response.content.decode()
+
+
+class TestErrorPages:
+    def test_not_found_keeps_the_quick_exit_and_sets_no_cookie(self, client, settings, taxonomy):
+        response = client.get("/groups/nothing-here/")
+        assert response.status_code == 404
+        page = response.content.decode()
+        assert "Exit this page" in page and "Page not found" in page and not response.cookies
+
+    def test_server_error_page_keeps_the_quick_exit(self, rf, settings):
+        from supportfinder.urls import server_error
+
+        response = server_error(rf.get("/"))
+        assert response.status_code == 500 and b"Exit this page" in response.content
