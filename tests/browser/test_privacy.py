@@ -1,0 +1,60 @@
+"""Browsing leaves nothing behind and tells nobody else: no third-party request, cookie or storage."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.support import GROUP_SLUG
+
+pytestmark = [pytest.mark.browser]
+
+JOURNEY = [
+    "/",
+    "/groups/",
+    "/groups/?q=circle&type=therapeutic&language=en&format=in-person&cost=sliding-scale&sort=name",
+    "/groups/?type=legal-advocacy&language=fr",
+    f"/groups/{GROUP_SLUG}/",
+    "/types/",
+    "/types/therapeutic/",
+    "/guide/",
+    "/guide/what-to-expect/",
+    "/safety/",
+]
+
+
+def test_browsing_sends_nothing_elsewhere_and_stores_nothing(page, context, server, directory):
+    requests, set_cookies, console_problems, failures = [], [], [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("response", lambda response: "set-cookie" in response.headers and set_cookies.append(response.url))
+    page.on("response", lambda response: response.status >= 400 and failures.append(
+        f"{response.status} {response.url}"))
+    page.on("console", lambda message: message.type in {"error", "warning"} and console_problems.append(
+        (message.type, message.text, message.location.get("url", ""))))
+
+    own_host = urlsplit(server).netloc
+    for path in JOURNEY:
+        response = page.goto(server + path, wait_until="networkidle")
+        assert response.status == 200, path
+        assert response.headers.get("referrer-policy") == "no-referrer"
+        storage = page.evaluate("({local: localStorage.length, session: sessionStorage.length})")
+        assert storage == {"local": 0, "session": 0}, path
+        assert context.cookies() == [], path
+
+    # Following the site's own links and filters on the way.
+    page.goto(server + "/groups/")
+    page.get_by_label("Therapeutic").check()
+    page.get_by_role("button", name="Show groups").click()
+    page.get_by_role("link", name="Evening Circle").click()
+    page.wait_for_url(f"**/groups/{GROUP_SLUG}/")
+
+    assert requests, "no request was recorded"
+    elsewhere = [url for url in requests if urlsplit(url).netloc != own_host or urlsplit(url).scheme != "http"]
+    assert elsewhere == [], f"requests left the site: {elsewhere}"
+    assert set_cookies == [], f"responses set cookies: {set_cookies}"
+    assert failures == []
+    assert context.cookies() == []
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    # Content-Security-Policy violations are reported on the console. The site has no favicon yet, so
+    # Chromium's own request for /favicon.ico (same host) gets a 404: reported, and allowed here.
+    problems = [problem for problem in console_problems if not problem[2].endswith("/favicon.ico")]
+    assert problems == []
