@@ -54,7 +54,5 @@ def test_browsing_sends_nothing_elsewhere_and_stores_nothing(page, context, serv
     assert failures == []
     assert context.cookies() == []
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
-    # Content-Security-Policy violations are reported on the console. The site has no favicon yet, so
-    # Chromium's own request for /favicon.ico (same host) gets a 404: reported, and allowed here.
-    problems = [problem for problem in console_problems if not problem[2].endswith("/favicon.ico")]
-    assert problems == []
+    # Content-Security-Policy violations and failed requests are reported on the console: none allowed.
+    assert console_problems == []
