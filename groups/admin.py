@@ -5,6 +5,8 @@ from .models import (
     AccessibilityFeature,
     AccreditationClaim,
     AccreditingBody,
+    ClaimDecision,
+    ClaimEvidence,
     Cost,
     Format,
     Group,
@@ -51,10 +53,18 @@ class MeetingTimeInline(admin.TabularInline):
 
 
 class AccreditationClaimInline(admin.TabularInline):
+    """Shown, not edited: claims change through the coordinator's and the review pages, which keep a record."""
+
     model = AccreditationClaim
+    fk_name = "group"
     extra = 0
     fields = ["body", "reference", "scope", "facilitator_name", "status", "valid_until"]
-    autocomplete_fields = ["body"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class ModerationDecisionInline(admin.TabularInline):
@@ -119,21 +129,65 @@ class MeetingTimeAdmin(admin.ModelAdmin):
 
 @admin.register(AccreditingBody)
 class AccreditingBodyAdmin(admin.ModelAdmin):
-    list_display = ["name", "scheme", "applies_to", "renewal_months"]
+    list_display = ["name", "scheme", "applies_to", "renewal_months", "register_url"]
     list_filter = ["applies_to"]
     search_fields = ["name", "scheme", "certifies"]
     prepopulated_fields = {"slug": ["name", "scheme"]}
 
+    def get_readonly_fields(self, request, obj=None):
+        # Slugs never change once published ("other" in particular is what asks coordinators to name a body).
+        return ["slug"] if obj else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else self.prepopulated_fields
+
+
+class ClaimDecisionInline(admin.TabularInline):
+    model = ClaimDecision
+    extra = 0
+    fields = ["created_at", "action", "actor", "checked_how", "reference", "valid_until", "reason", "changes"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ClaimEvidenceInline(admin.TabularInline):
+    """Names only: the files themselves open through the review page, which checks who is asking."""
+
+    model = ClaimEvidence
+    extra = 0
+    fields = ["original_name", "content_type", "size", "uploaded_at", "uploaded_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(AccreditationClaim)
 class AccreditationClaimAdmin(admin.ModelAdmin):
+    """Claims are verified or rejected on the review page (/coordinate/review/accreditation/), which keeps a record;
+    here staff can read everything and keep a note."""
+
     list_display = ["group", "body", "scope", "status", "valid_until", "verified_by"]
     list_filter = ["status", "scope", "body"]
-    search_fields = ["group__name", "reference", "facilitator_name"]
-    autocomplete_fields = ["group", "body"]
-    readonly_fields = ["verified_by", "verified_at", "created_at"]
+    search_fields = ["group__name", "reference", "facilitator_name", "other_body_name"]
+    readonly_fields = [
+        "group", "body", "other_body_name", "other_body_url", "reference", "scope", "facilitator_name",
+        "register_entry_url", "status", "renewal_of", "submitted_at", "submitted_by", "verified_by", "verified_at",
+        "checked_how", "confirmed_reference", "valid_until", "rejection_reason", "reminder_sent_at", "created_at",
+        "updated_at",
+    ]
+    fields = readonly_fields[:-2] + ["note"] + readonly_fields[-2:]
+    inlines = [ClaimEvidenceInline, ClaimDecisionInline]
     date_hierarchy = "valid_until"
     show_facets = admin.ShowFacets.ALWAYS
+    list_select_related = ["group", "body", "verified_by"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ModerationDecision)

@@ -29,8 +29,8 @@ def group_json(request, group, now):
         "access": [term.slug for term in group.access_features.all()],
         "accredited": bool(badge),
         "accreditation": (
-            {"body": badge.body.name, "scheme": badge.body.scheme, "scope": badge.scope,
-             "valid_until": badge.valid_until.isoformat()}
+            {"body": badge.body_label if badge.body.is_other else badge.body.name, "scheme": badge.scheme_label,
+             "scope": badge.scope, "valid_until": badge.valid_until.isoformat()}
             if badge else None
         ),
         "city": place.city if place else None,

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import coordinate, review
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("review/", review.queue, name="review_queue"),
     path("review/<int:pk>/", review.review, name="review"),
     path("review/<int:pk>/preview/", review.review_preview, name="review_preview"),
+    path("", include("groups.accreditation_urls")),
 ]

@@ -7,7 +7,8 @@ from django.db import models
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccreditationClaim, AccreditingBody, Group, MeetingTime, Place
+from .models import Group, MeetingTime, Place
+
 
 def https_by_default(field, **kwargs):
     """Form fields for model fields, with web addresses typed without a scheme read as https://."""
@@ -138,31 +139,6 @@ class MeetingTimeForm(forms.ModelForm):
 MeetingTimeFormSet = inlineformset_factory(
     Group, MeetingTime, form=MeetingTimeForm, extra=2, max_num=8, can_delete=True
 )
-
-
-class ClaimForm(forms.ModelForm):
-    """An accreditation the group holds; staff check it before any badge is shown."""
-
-    class Meta:
-        model = AccreditationClaim
-        formfield_callback = https_by_default
-        fields = ["body", "reference", "scope", "facilitator_name", "register_entry_url"]
-        widgets = {"scope": forms.RadioSelect}
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        self.fields["body"].required = False
-        self.fields["body"].queryset = AccreditingBody.objects.all()
-        self.fields["body"].empty_label = _("No accreditation to claim")
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("scope") == AccreditationClaim.Scope.FACILITATOR and cleaned.get("body") and not cleaned.get(
-            "facilitator_name"
-        ):
-            self.add_error("facilitator_name", _("Give the name of the facilitator whose credential this is."))
-        return cleaned
 
 
 class ReasonForm(forms.Form):

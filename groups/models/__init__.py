@@ -1,4 +1,4 @@
-from .accreditation import AccreditationClaim, AccreditingBody
+from .accreditation import AccreditationClaim, AccreditingBody, ClaimDecision, ClaimEvidence
 from .group import Group
 from .meeting import MeetingTime
 from .moderation import CoordinatorInvitation, ModerationDecision
@@ -9,6 +9,8 @@ __all__ = [
     "AccessibilityFeature",
     "AccreditationClaim",
     "AccreditingBody",
+    "ClaimDecision",
+    "ClaimEvidence",
     "CoordinatorInvitation",
     "Cost",
     "Format",

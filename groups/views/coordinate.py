@@ -10,8 +10,10 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import coordinator_required, email_verified
 
 from .. import services
-from ..forms import ClaimForm, GroupForm, InvitationForm, MeetingTimeFormSet, PlaceForm
-from ..models import AccreditationClaim, Group, ModerationDecision, Place
+from ..accreditation_forms import ClaimForm
+from ..accreditation_services import claim_submit
+from ..forms import GroupForm, InvitationForm, MeetingTimeFormSet, PlaceForm
+from ..models import Group, ModerationDecision, Place
 from ..permissions import coordinated_group_or_404, coordinated_groups
 from .groups import decorate_for_detail
 
@@ -50,6 +52,7 @@ def waiting_on_coordinator(group, last_decision):
 
 def _forms(request, group=None, *, with_claim=False):
     data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
     place = Place.objects.filter(group=group).first() if group else None
     forms = {
         "form": GroupForm(data, instance=group),
@@ -57,7 +60,11 @@ def _forms(request, group=None, *, with_claim=False):
         "meetings": MeetingTimeFormSet(data, instance=group or Group(), prefix="meetings"),
     }
     if with_claim:
-        forms["claim_form"] = ClaimForm(data, prefix="claim")
+        claim_form = ClaimForm(data, files, prefix="claim")
+        claim_form.fields["body"].required = False
+        claim_form.fields["body"].empty_label = _("No accreditation to claim")
+        claim_form.fields["scope"].required = False
+        forms["claim_form"] = claim_form
     return forms
 
 
@@ -83,13 +90,19 @@ def _save_forms(forms, group=None):
     meetings = forms["meetings"]
     meetings.instance = group
     meetings.save()
-    claim_form = forms.get("claim_form")
-    if claim_form is not None and claim_form.cleaned_data.get("body"):
-        claim = claim_form.save(commit=False)
-        claim.group = group
-        claim.status = AccreditationClaim.Status.CLAIMED
-        claim.save()
     return group
+
+
+def _submit_claim(request, group, claim_form):
+    """The optional accreditation claim of a new listing joins the staff's accreditation queue."""
+    if not claim_form.cleaned_data.get("body"):
+        return
+    try:
+        claim_submit(group=group, user=request.user, evidence=claim_form.cleaned_data.get("evidence") or [],
+                     **claim_form.service_fields())
+    except ValidationError as error:
+        messages.error(request, _("The listing was saved, but the accreditation claim was not: %(error)s")
+                       % {"error": " ".join(error.messages)})
 
 
 @coordinator_required
@@ -110,6 +123,7 @@ def group_create(request):
                 return _save_forms(forms)
 
             group = services.group_create(user=request.user, save=save)
+            _submit_claim(request, group, forms["claim_form"])
             return _after_save(request, group, group, action)
     return render(request, "coordinate/group_form.html", {**forms, "creating": True})
 

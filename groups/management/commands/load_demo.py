@@ -951,7 +951,8 @@ class DemoBuilder:
                     self.now, timezone.make_aware(datetime.datetime.combine(verified_on, datetime.time(11, 0)))
                 )
             elif status == "rejected":
-                claim.note = "Demonstration: the reference did not match the body's public register."
+                claim.rejection_reason = "Demonstration: the reference did not match the body's public register."
+                claim.note = claim.rejection_reason
             claims.append(claim)
         return claims
 
