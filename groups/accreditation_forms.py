@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .accreditation_services import EVIDENCE_MAX_FILES, evidence_content_type
+from .forms import https_by_default
 from .models import AccreditationClaim, AccreditingBody
 
 EVIDENCE_ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
@@ -62,6 +63,7 @@ class ClaimForm(forms.ModelForm):
 
     class Meta:
         model = AccreditationClaim
+        formfield_callback = https_by_default
         fields = [
             "body", "other_body_name", "other_body_url", "scope", "facilitator_name", "reference",
             "register_entry_url",

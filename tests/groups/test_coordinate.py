@@ -372,3 +372,22 @@ class TestCsrf:
         assert staff.post(f"/coordinate/review/{group.pk}/", {"action": "approve"}).status_code == 403
         group.refresh_from_db()
         assert group.status == "pending" and Group.objects.count() == 1
+
+
+class TestClaimInTheNewGroupForm:
+    def test_a_claim_made_with_a_new_listing_joins_the_accreditation_queue(self, client, coordinator, taxonomy,
+                                                                          accrediting_body):
+        client.force_login(coordinator)
+        client.post("/coordinate/groups/new/", form_data(
+            taxonomy, action="save", **{"claim-body": accrediting_body.pk, "claim-reference": "LL-123",
+                                        "claim-scope": "organisation"}))
+        group = Group.objects.get()
+        claim = group.accreditation_claims.get()
+        assert claim.status == "claimed" and claim.reference == "LL-123" and claim.submitted_by == coordinator
+        page = client.get(f"/coordinate/groups/{group.slug}/accreditation/").content.decode()
+        assert "LL-123" in page
+
+    def test_no_claim_is_made_when_no_body_is_chosen(self, client, coordinator, taxonomy):
+        client.force_login(coordinator)
+        client.post("/coordinate/groups/new/", form_data(taxonomy, action="save"))
+        assert not Group.objects.get().accreditation_claims.exists()
