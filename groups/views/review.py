@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ def queue(request):
     pending = (
         Group.objects.filter(status=Group.Status.PENDING)
         .select_related("revision_of", "submitted_by")
-        .order_by("submitted_at", "pk")
+        .order_by(F("submitted_at").asc(nulls_first=True), "pk")
     )
     return render(request, "coordinate/review_queue.html", {"pending": pending})
 
