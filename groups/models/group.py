@@ -119,7 +119,12 @@ class Group(models.Model):
         ordering = ["name"]
         verbose_name = _("group")
         # Name order is the default listing: an index lets a page of it be read without sorting every row.
-        indexes = [models.Index(fields=["status", "name"]), models.Index(fields=["name", "id"])]
+        # (status, id) lets the facet counts read the public groups' ids from the index alone.
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            models.Index(fields=["name", "id"]),
+            models.Index(fields=["status", "id"]),
+        ]
 
     def __str__(self):
         return self.name
