@@ -1,0 +1,79 @@
+"""Forms that post, in a real browser: signing in works, and the account and coordinator pages pass axe."""
+
+import pytest
+
+from tests.browser.support import AXE_RUN_JS, AXE_SCRIPT, AXE_TAGS, SCREENSHOTS, format_violations
+
+pytestmark = [pytest.mark.browser]
+
+PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture
+def coordinator(transactional_db, make_user, make_group):
+    user = make_user("coordinator@example.org", password=PASSWORD)
+    make_group("Evening Circle", slug="evening-circle").coordinators.add(user)
+    return user
+
+
+def audit(page, name):
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    violations = page.evaluate(AXE_RUN_JS, AXE_TAGS)["violations"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not violations, f"{name}: {format_violations(violations)}"
+
+
+def sign_in(page, server):
+    page.goto(server + "/accounts/login/")
+    page.get_by_label("Email").fill("coordinator@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_label("Password").press("Enter")
+
+
+def test_signing_in_through_the_form_works(new_context, server, coordinator):
+    # Under a no-referrer policy Chromium sends "Origin: null" with a form post, which CSRF refuses:
+    # the sign-in page must use same-origin for its own forms.
+    page = new_context().new_page()
+    sign_in(page, server)
+    assert page.url == server + "/coordinate/"
+    assert page.get_by_role("heading", name="Your groups").is_visible()
+
+
+def test_account_pages_pass_axe(new_context, server, coordinator):
+    page = new_context(bypass_csp=True).new_page()
+    page.goto(server + "/accounts/login/")
+    audit(page, "account-login")
+    page.goto(server + "/accounts/signup/")
+    audit(page, "account-signup")
+    # The sign-up form with its errors shown.
+    page.get_by_label("Email").fill("not-an-email")
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").last.click()
+    audit(page, "account-signup-errors")
+
+
+def test_coordinator_pages_pass_axe_including_the_form_with_errors(new_context, server, coordinator):
+    page = new_context(bypass_csp=True).new_page()
+    sign_in(page, server)
+    audit(page, "coordinate-dashboard")
+    page.goto(server + "/coordinate/groups/evening-circle/")
+    audit(page, "coordinate-group")
+    page.goto(server + "/coordinate/groups/new/")
+    audit(page, "coordinate-new")
+    page.get_by_label("Name").first.fill("Half-filled group")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and submit for review").click()
+    assert page.get_by_role("heading", name="Please check the form").is_visible()
+    # Every error in the summary links to its field, and the typed name is kept.
+    assert page.get_by_label("Name").first.input_value() == "Half-filled group"
+    links = page.locator("#error-summary a")
+    assert links.count() >= 1
+    for index in range(links.count()):
+        target = links.nth(index).get_attribute("href")
+        assert page.locator(target).count() == 1, target
+    audit(page, "coordinate-form-errors")
