@@ -18,12 +18,20 @@ for weekly and monthly meetings when it is set: there is no meeting before it.
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext, ngettext
+
+
+@functools.cache
+def zone(tz_name: str) -> ZoneInfo:
+    """A time zone, loaded once per process (ZoneInfo's own cache keeps only a few strongly)."""
+    return ZoneInfo(tz_name)
+
 
 # The MeetingTime.Frequency values, repeated here so this module does not import the models.
 WEEKLY = "weekly"
@@ -152,7 +160,7 @@ def occurrences(meeting, tz_name: str, start: datetime, end: datetime) -> Iterat
     """
     _require_aware(start, "start")
     _require_aware(end, "end")
-    tz = ZoneInfo(tz_name)
+    tz = zone(tz_name)
     start_utc, end_utc = start.astimezone(UTC), end.astimezone(UTC)
     # The resolved time is always on its own local date, so no earlier date can hold a start after `start`.
     for day in occurrence_dates(meeting, start.astimezone(tz).date()):
@@ -174,7 +182,7 @@ def next_occurrence(meeting, tz_name: str, after: datetime) -> datetime | None:
     is kept across daylight-saving changes. Returns None for "by arrangement" and for incomplete meetings.
     """
     _require_aware(after, "after")
-    tz = ZoneInfo(tz_name)
+    tz = zone(tz_name)
     after_utc = after.astimezone(UTC)
     for day in occurrence_dates(meeting, after.astimezone(tz).date()):
         moment = localize(day, meeting.start_time, tz)

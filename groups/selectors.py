@@ -1,7 +1,7 @@
 """Reads that pages share: the search with its facet counts, and a group's public page."""
 
-import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -186,20 +186,39 @@ def ids_by_next_meeting(queryset, now, within_reach_first=False):
     queries and sorts in Python: the query count stays fixed whatever the number of groups.
     """
     fields = ["pk", "name", "time_zone"] + (["within_reach"] if within_reach_first else [])
-    rows = list(queryset.order_by().values(*fields))
-    meetings_by_group = {}
-    meeting_rows = MeetingTime.objects.filter(group__in=queryset.order_by().values("pk")).only(
-        "group_id", "frequency", "weekday", "interval_weeks", "week_of_month", "starts_on", "start_time", "end_time"
+    rows = list(queryset.order_by().values_list(*fields))
+    # Plain tuples rather than model instances: this reads every matching group's meetings.
+    pattern_fields = ["frequency", "weekday", "interval_weeks", "week_of_month", "starts_on", "start_time"]
+    patterns_by_group = {}
+    meeting_rows = MeetingTime.objects.filter(group__in=queryset.order_by().values("pk")).values_list(
+        "group_id", *pattern_fields
     )
-    for meeting in meeting_rows:
-        meetings_by_group.setdefault(meeting.group_id, []).append(meeting)
-    far_future = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    for group_id, *pattern in meeting_rows:
+        patterns_by_group.setdefault(group_id, []).append(tuple(pattern))
+    never = float("inf")
+    # Many meetings share a pattern (weekly on Tuesday at 19:00 in Europe/London): compute each once,
+    # as a UTC timestamp, which compares faster than aware datetimes.
+    next_by_pattern = {}
+
+    def next_start(pattern, time_zone):
+        key = (pattern, time_zone)
+        if key not in next_by_pattern:
+            meeting = SimpleNamespace(**dict(zip(pattern_fields, pattern, strict=True)))
+            start = schedule.next_occurrence(meeting, time_zone, now)
+            next_by_pattern[key] = start.timestamp() if start else never
+        return next_by_pattern[key]
+
+    soonest = {}
+    for pk, _name, time_zone, *_within in rows:
+        patterns = patterns_by_group.get(pk)
+        if patterns:
+            soonest[pk] = min(next_start(pattern, time_zone) for pattern in patterns)
 
     def sort_key(row):
-        found = schedule.next_meeting(meetings_by_group.get(row["pk"], []), row["time_zone"], now)
-        return (not row.get("within_reach", True), found[0] if found else far_future, row["name"], row["pk"])
+        pk, name, _time_zone, *within = row
+        return (not (within[0] if within else True), soonest.get(pk, never), name, pk)
 
-    return [row["pk"] for row in sorted(rows, key=sort_key)]
+    return [row[0] for row in sorted(rows, key=sort_key)]
 
 
 def published_group_or_404(slug):
