@@ -52,8 +52,6 @@ SORTS = {
 MAX_QUERY_LENGTH = 200
 DEFAULT_RADIUS_KM = 25
 MAX_RADIUS_KM = 500
-# Formats that need no travel: a place search keeps these groups, after the ones within reach.
-REMOTE_FORMATS = ("online", "phone", "hybrid")
 DAY_NAMES = dict(zip(WEEKDAY_SLUGS, [gettext_lazy(name) for name in
                  ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]], strict=True))
 TIME_NAMES = {
@@ -291,9 +289,8 @@ class GroupFilterSet(django_filters.FilterSet):
         within_reach = geo.bounding_box(origin.latitude, origin.longitude, origin.radius_km) & Q(
             distance_km__lte=origin.radius_km
         )
-        remote = Group.formats.through.objects.filter(group_id=OuterRef("pk"), format__slug__in=REMOTE_FORMATS)
         return queryset.alias(distance_km=geo.distance_expression(origin.latitude, origin.longitude)).filter(
-            within_reach | Q(Exists(remote))
+            within_reach | Q(meets_remotely=True)
         )
 
     def filter_meets(self, queryset, name, value):

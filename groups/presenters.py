@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import schedule
-from .filters import DAY_NAMES, DEFAULT_RADIUS_KM, FACETS_BY_PARAM, REMOTE_FORMATS, TIME_NAMES
+from .filters import DAY_NAMES, DEFAULT_RADIUS_KM, FACETS_BY_PARAM, TIME_NAMES
 
 
 @dataclass
@@ -109,7 +109,7 @@ def distance_label(group):
 
 
 def meets_without_travel(group):
-    return any(term.slug in REMOTE_FORMATS for term in group.formats.all())
+    return group.meets_remotely
 
 
 def next_meeting(group, now=None):

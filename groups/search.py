@@ -7,6 +7,8 @@ from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
 SEARCH_CONFIG = "english"
+# Formats that need no travel: a place search keeps these groups, after the ones within reach.
+REMOTE_FORMATS = ("online", "phone", "hybrid")
 MAX_TERMS = 8
 
 
@@ -36,8 +38,9 @@ def refresh_search_fields(groups):
     ids = []
     for group in groups:
         group.search_text = build_search_text(group)
+        group.meets_remotely = any(term.slug in REMOTE_FORMATS for term in group.formats.all())
         ids.append(group.pk)
-    Group.objects.bulk_update(groups, ["search_text"], batch_size=1000)
+    Group.objects.bulk_update(groups, ["search_text", "meets_remotely"], batch_size=1000)
     refresh_search_vectors(Group.objects.filter(pk__in=ids))
 
 

@@ -110,6 +110,9 @@ class Group(models.Model):
     # Denormalised text for keyword search: description, host and taxonomy names.
     # Kept current by groups.search.refresh_search_fields(); on PostgreSQL it feeds search_vector.
     search_text = models.TextField(editable=False, blank=True, default="")
+    # Whether the group can be joined without travel (online, phone or hybrid): kept with search_text,
+    # so a place search can keep these groups without a subquery per row.
+    meets_remotely = models.BooleanField(default=False, editable=False)
     # A tsvector on PostgreSQL (GIN-indexed by a migration there); unused and empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 

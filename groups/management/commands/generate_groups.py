@@ -36,7 +36,7 @@ from groups.models import (
     Population,
     TraumaType,
 )
-from groups.search import refresh_search_vectors
+from groups.search import REMOTE_FORMATS, refresh_search_vectors
 
 NAME_PREFIX = "Synthetic group"
 VECTOR_BATCH = 20_000
@@ -353,6 +353,7 @@ class Generator:
             is_demo=True,
             last_confirmed_at=self.now - datetime.timedelta(days=rng.randint(0, 425)),
             search_text=" ".join(part for part in parts if part),
+            meets_remotely=any(tax["formats"].slug[pk] in REMOTE_FORMATS for pk in chosen["formats"]),
         )
         return group, place, self.make_meetings(), chosen, self.make_claim()
 
