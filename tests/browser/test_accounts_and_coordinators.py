@@ -77,3 +77,38 @@ def test_coordinator_pages_pass_axe_including_the_form_with_errors(new_context, 
         target = links.nth(index).get_attribute("href")
         assert page.locator(target).count() == 1, target
     audit(page, "coordinate-form-errors")
+
+
+def signed_in_context(new_context, server, user):
+    """A browser signed in as `user` (staff with two-factor authentication cannot type a code here)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = new_context(bypass_csp=True)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server}])
+    return context
+
+
+def test_accreditation_and_review_pages_pass_axe(new_context, server, coordinator, make_user, make_group,
+                                                 accrediting_body):
+    from django.utils import timezone
+
+    from groups.models import AccreditationClaim, Group
+
+    group = Group.objects.get(slug="evening-circle")
+    claim = AccreditationClaim.objects.create(group=group, body=accrediting_body, reference="LL-1",
+                                              submitted_at=timezone.now(), submitted_by=coordinator)
+    pending = make_group("Waiting Circle", slug="waiting", status="pending", submitted_at=timezone.now())
+    page = signed_in_context(new_context, server, coordinator).new_page()
+    page.goto(server + "/coordinate/groups/evening-circle/accreditation/")
+    audit(page, "coordinate-accreditation")
+
+    staff = make_user("staff@example.org", staff=True, mfa=True)
+    page = signed_in_context(new_context, server, staff).new_page()
+    for name, path in [("review-queue", "/coordinate/review/"), ("review-listing", f"/coordinate/review/{pending.pk}/"),
+                       ("review-claims", "/coordinate/review/accreditation/"),
+                       ("review-claim", f"/coordinate/review/accreditation/{claim.pk}/")]:
+        response = page.goto(server + path)
+        assert response.status == 200, path
+        audit(page, name)
