@@ -17,6 +17,8 @@ from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE_LATITUDE = 111.32
+# Private addresses are located for search on a grid of this size, never more closely.
+AREA_GRID_KM = 5.0
 GB_NATIONS = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
 # Anything with a digit in it is treated as a postcode or an address, which we do not look up.
 POSTCODE_LIKE = re.compile(r"\d")
@@ -172,3 +174,17 @@ def bounding_box(lat, lng, radius_km, lat_field="place__search_latitude", lng_fi
     if east > 180:
         return q & (Q(**{f"{lng_field}__gte": west}) | Q(**{f"{lng_field}__lte": east - 360}))
     return q & Q(**{f"{lng_field}__gte": west, f"{lng_field}__lte": east})
+
+
+def snap_to_area(lat, lng, grid_km=AREA_GRID_KM):
+    """The centre of the grid cell (at least grid_km on each side) that holds the point."""
+    lat_step = grid_km / KM_PER_DEGREE_LATITUDE
+    snapped_lat = (math.floor(lat / lat_step) + 0.5) * lat_step
+    snapped_lat = max(-89.9, min(89.9, snapped_lat))
+    # Cells are as wide as they are tall, measured at the cell's edge nearest the pole.
+    edge_lat = min(89.9, abs(snapped_lat) + lat_step / 2)
+    lng_step = min(360.0, grid_km / (KM_PER_DEGREE_LATITUDE * math.cos(math.radians(edge_lat))))
+    snapped_lng = (math.floor((lng + 180) / lng_step) + 0.5) * lng_step - 180
+    if snapped_lng > 180:
+        snapped_lng -= 360
+    return round(snapped_lat, 6), round(snapped_lng, 6)

@@ -108,9 +108,6 @@ def distance_label(group):
     return _("about %(km)s km away (the group's area)") % {"km": f"{max(1, round(distance)):d}"}
 
 
-def meets_without_travel(group):
-    return group.meets_remotely
-
 
 def next_meeting(group, now=None):
     """The group's next meeting as an aware datetime in its own zone, or None."""

@@ -1,14 +1,9 @@
-import math
-
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..geo import place_from_city, snap_to_area
 from .group import Group
-
-# Private addresses are located for search on a grid of this size, never more closely.
-AREA_GRID_KM = 5.0
-KM_PER_DEGREE_LATITUDE = 111.32
 
 
 class Place(models.Model):
@@ -74,8 +69,6 @@ class Place(models.Model):
         A place entered without coordinates is located at its city's centre, from the gazetteer.
         """
         if self.latitude is None or self.longitude is None:
-            from ..geo import place_from_city
-
             city = place_from_city(self.city, self.country)
             return (city.latitude, city.longitude) if city else (None, None)
         lat, lng = float(self.latitude), float(self.longitude)
@@ -83,16 +76,3 @@ class Place(models.Model):
             return lat, lng
         return snap_to_area(lat, lng)
 
-
-def snap_to_area(lat, lng, grid_km=AREA_GRID_KM):
-    """The centre of the grid cell (at least grid_km on each side) that holds the point."""
-    lat_step = grid_km / KM_PER_DEGREE_LATITUDE
-    snapped_lat = (math.floor(lat / lat_step) + 0.5) * lat_step
-    snapped_lat = max(-89.9, min(89.9, snapped_lat))
-    # Cells are as wide as they are tall, measured at the cell's edge nearest the pole.
-    edge_lat = min(89.9, abs(snapped_lat) + lat_step / 2)
-    lng_step = min(360.0, grid_km / (KM_PER_DEGREE_LATITUDE * math.cos(math.radians(edge_lat))))
-    snapped_lng = (math.floor((lng + 180) / lng_step) + 0.5) * lng_step - 180
-    if snapped_lng > 180:
-        snapped_lng -= 360
-    return round(snapped_lat, 6), round(snapped_lng, 6)

@@ -19,7 +19,6 @@ def _decorate(groups, now):
         group.location_label = presenters.location_label(group)
         group.badge = presenters.accreditation_badge(group)
         group.distance_label = presenters.distance_label(group)
-        group.meets_online = presenters.meets_without_travel(group)
     return groups
 
 
@@ -27,15 +26,13 @@ def _decorate(groups, now):
 def group_list(request):
     result = search_groups(request.GET)
     _decorate(result.page.object_list, timezone.now())
-    relax = []
-    if result.count == 0:
-        relax = relax_suggestions(result)
+    chips = presenters.active_chips(result)
     context = {
         "result": result,
         "params": result.params,
-        "chips": presenters.active_chips(result),
+        "chips": chips,
         "clear_url": presenters.clear_filters_url(result.params),
-        "relax": relax,
+        "relax": relax_suggestions(chips, result) if result.count == 0 else [],
         "page_query": presenters.querystring(result.params),
         "alternative_links": presenters.alternative_place_links(result.params),
         "radius_choices": RADIUS_CHOICES,
@@ -46,11 +43,11 @@ def group_list(request):
     return render(request, "groups/group_list.html", context)
 
 
-def relax_suggestions(result):
+def relax_suggestions(chips, result):
     """For a search with no results: each active filter, with the count its removal would give."""
     return [
         (chip, count_for_query(QueryDict(chip.remove_url.lstrip("?")), result.terms_by_param))
-        for chip in presenters.active_chips(result)[:10]
+        for chip in chips[:10]
     ]
 
 

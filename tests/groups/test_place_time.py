@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from groups import geo
+from groups.geo import snap_to_area
 from groups.models import Group, Place
-from groups.models.place import snap_to_area
 
 pytestmark = pytest.mark.django_db
 
