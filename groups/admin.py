@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -19,6 +20,9 @@ from .models import (
     TraumaType,
 )
 from .search import refresh_search_fields
+
+# Web addresses typed without a scheme are read as https:// (Django 6's default) in every admin form.
+HTTPS_BY_DEFAULT = {models.URLField: {"assume_scheme": "https"}}
 
 
 class TermAdmin(admin.ModelAdmin):
@@ -53,6 +57,7 @@ class MeetingTimeInline(admin.TabularInline):
 
 
 class AccreditationClaimInline(admin.TabularInline):
+    formfield_overrides = HTTPS_BY_DEFAULT
     """Shown, not edited: claims change through the coordinator's and the review pages, which keep a record."""
 
     model = AccreditationClaim
@@ -83,6 +88,7 @@ class ModerationDecisionInline(admin.TabularInline):
 
 @admin.register(Group)
 class GroupAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_BY_DEFAULT
     list_display = ["name", "status", "host_name", "cost", "is_demo", "last_confirmed_at"]
     list_filter = ["status", "is_demo", ("revision_of", admin.EmptyFieldListFilter), "types", "formats", "cost",
                    "facilitation", "capacity", "place__country"]
@@ -129,6 +135,7 @@ class MeetingTimeAdmin(admin.ModelAdmin):
 
 @admin.register(AccreditingBody)
 class AccreditingBodyAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_BY_DEFAULT
     list_display = ["name", "scheme", "applies_to", "renewal_months", "register_url"]
     list_filter = ["applies_to"]
     search_fields = ["name", "scheme", "certifies"]
@@ -168,6 +175,7 @@ class ClaimEvidenceInline(admin.TabularInline):
 
 @admin.register(AccreditationClaim)
 class AccreditationClaimAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_BY_DEFAULT
     """Claims are verified or rejected on the review page (/coordinate/review/accreditation/), which keeps a record;
     here staff can read everything and keep a note."""
 
