@@ -13,8 +13,8 @@ class GroupsAfterDeletion(NamedTuple):
 
 def coordinated_groups_after_deletion(*, user):
     """The user's groups (not already closed) split by what deleting the account would do to them."""
-    from groups.models import Group
-    from groups.permissions import coordinated_groups
+    from groups.core.models import Group
+    from groups.core.permissions import coordinated_groups
 
     others = Group.coordinators.through.objects.filter(group=OuterRef("pk")).exclude(user=user)
     groups = (
@@ -39,7 +39,7 @@ def user_data_export(*, user):
     from allauth.mfa.models import Authenticator
     from allauth.usersessions.models import UserSession
 
-    from groups.permissions import coordinated_groups
+    from groups.core.permissions import coordinated_groups
 
     authenticator_types = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
     groups = coordinated_groups(user).select_related("cost").prefetch_related("types").order_by("name", "pk")

@@ -7,15 +7,15 @@ def user_delete(*, user):
     """Delete an account without leaving any group with nobody in charge.
 
     A group the user coordinates with others just loses them; a group they coordinate alone is
-    closed, recorded as their own decision (groups.services.group_set_status). Every session of
+    closed, recorded as their own decision (groups.coordination.services.group_set_status). Every session of
     theirs ends, then the account goes with its email addresses, authenticators and session list.
     One transaction; the groups are locked first, so two co-coordinators deleting their accounts at
     the same moment cannot each leave the group to the other.
     """
     from allauth.usersessions.models import UserSession
 
-    from groups.permissions import coordinated_groups
-    from groups.services import coordinator_remove, group_set_status
+    from groups.coordination.services import coordinator_remove, group_set_status
+    from groups.core.permissions import coordinated_groups
 
     from .selectors import coordinated_groups_after_deletion
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .core.search import refresh_search_fields
 from .models import (
     AccessibilityFeature,
     AccreditationClaim,
@@ -19,7 +20,6 @@ from .models import (
     Population,
     TraumaType,
 )
-from .search import refresh_search_fields
 
 # Web addresses typed without a scheme are read as https:// (Django 6's default) in every admin form.
 HTTPS_BY_DEFAULT = {models.URLField: {"assume_scheme": "https"}}

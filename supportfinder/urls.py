@@ -22,9 +22,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("api/v1/", include("groups.api_urls")),
-    path("coordinate/", include("groups.coordinate_urls")),
-    path("", include("groups.urls")),
+    path("api/v1/", include("groups.directory.api_urls")),
+    path("coordinate/", include("groups.coordination.urls")),
+    path("", include("groups.directory.urls")),
 ]
 
 # allauth answers a reached rate limit with this view (a page with the quick exit, status 429).

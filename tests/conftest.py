@@ -6,6 +6,7 @@ import itertools
 import pytest
 from django.utils import timezone
 
+from groups.core.search import refresh_search_fields
 from groups.models import (
     AccessibilityFeature,
     AccreditationClaim,
@@ -20,7 +21,6 @@ from groups.models import (
     Population,
     TraumaType,
 )
-from groups.search import refresh_search_fields
 
 TERMS = {
     GroupType: ["legal-advocacy", "therapeutic", "educational", "national-international", "community-based"],

@@ -4,7 +4,7 @@ import django.contrib.postgres.search
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import groups.models.group
+import groups.core.models.group
 from django.conf import settings
 from django.db import migrations, models
 
@@ -169,7 +169,7 @@ class Migration(migrations.Migration):
                 ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='contact phone')),
                 ('contact_url', models.URLField(blank=True, verbose_name='contact page')),
                 ('join_link', models.URLField(blank=True, verbose_name='online join link (private)')),
-                ('time_zone', models.CharField(default='Europe/London', max_length=64, validators=[groups.models.group.validate_time_zone], verbose_name='time zone')),
+                ('time_zone', models.CharField(default='Europe/London', max_length=64, validators=[groups.core.models.group.validate_time_zone], verbose_name='time zone')),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('pending', 'Pending review'), ('published', 'Published'), ('paused', 'Paused (not taking new members)'), ('closed', 'Closed')], db_index=True, default='draft', max_length=20, verbose_name='status')),
                 ('is_demo', models.BooleanField(default=False, help_text='Fictional, for demonstration.', verbose_name='demo listing')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),

@@ -2,8 +2,8 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import groups.models.accreditation
-import groups.storage
+import groups.accreditation.models
+import groups.accreditation.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
             name='ClaimEvidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=groups.storage.PrivateStorage(), upload_to=groups.models.accreditation.evidence_upload_to, verbose_name='file')),
+                ('file', models.FileField(max_length=200, storage=groups.accreditation.storage.PrivateStorage(), upload_to=groups.accreditation.models.evidence_upload_to, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='original name')),
                 ('content_type', models.CharField(max_length=50, verbose_name='type')),
                 ('size', models.PositiveIntegerField(verbose_name='size in bytes')),

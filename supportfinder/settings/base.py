@@ -67,7 +67,10 @@ ASGI_APPLICATION = "supportfinder.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Site-wide templates, then each concern's own (groups/<concern>/templates): the groups app is one
+        # Django app in three packages (see groups/__init__.py), so its packages' folders are named here.
+        "DIRS": [BASE_DIR / "templates"]
+        + [BASE_DIR / "groups" / concern / "templates" for concern in ("directory", "coordination", "accreditation")],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -76,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "supportfinder.context_processors.site",
             ],
+            "libraries": {"accreditation": "groups.accreditation.templatetags.accreditation"},
         },
     },
 ]
@@ -141,7 +145,7 @@ USE_I18N = True
 USE_TZ = True
 
 # Accreditation evidence: private files, outside MEDIA_ROOT and static, served only through a
-# permission-checking view (groups.views.accreditation). With several app servers, point it at shared storage.
+# permission-checking view (groups.accreditation.views). With several app servers, point it at shared storage.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
 
 STATIC_URL = "static/"
@@ -204,7 +208,7 @@ LOGGING = {
     },
 }
 
-# Moderation and freshness (groups.services)
+# Moderation and freshness (groups.coordination.services)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 # Coordinators are reminded after this many days without confirming a listing...

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import axe_playwright_python
 
-from groups.views.pages import GUIDE_PAGES
+from groups.directory.pages import GUIDE_PAGES
 
 NEUTRAL_PATH = "/__neutral__/"
 GROUP_SLUG = "evening-circle"

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from groups.core.search import build_search_text
 from groups.management.commands.load_demo import FICTIONAL_NOTE
 from groups.models import (
     AccessibilityFeature,
@@ -23,7 +24,6 @@ from groups.models import (
     Population,
     TraumaType,
 )
-from groups.search import build_search_text
 
 pytestmark = pytest.mark.django_db
 

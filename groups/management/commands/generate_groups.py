@@ -7,7 +7,7 @@ synthetic group (demo groups whose name starts "Synthetic group"), whatever its 
 
 Written for speed: rows are built in Python and written with bulk_create in batches (groups,
 places, meeting times, each many-to-many table, claims), `search_text` is filled in Python with the
-same content as `groups.search.build_search_text`, and the PostgreSQL tsvectors are rebuilt at
+same content as `groups.core.search.build_search_text`, and the PostgreSQL tsvectors are rebuilt at
 the end in id-range batches. Place.search_latitude/longitude are set with compute_search_point(),
 since bulk_create does not call Place.save(). Everything runs in one transaction.
 """
@@ -22,10 +22,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from groups.models import (
+from groups.accreditation.models import AccreditationClaim, AccreditingBody
+from groups.core.models import (
     AccessibilityFeature,
-    AccreditationClaim,
-    AccreditingBody,
     Cost,
     Format,
     Group,
@@ -36,7 +35,7 @@ from groups.models import (
     Population,
     TraumaType,
 )
-from groups.search import REMOTE_FORMATS, refresh_search_vectors
+from groups.core.search import REMOTE_FORMATS, refresh_search_vectors
 
 NAME_PREFIX = "Synthetic group"
 VECTOR_BATCH = 20_000

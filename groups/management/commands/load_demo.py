@@ -33,10 +33,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from groups.models import (
+from groups.accreditation.models import AccreditationClaim, AccreditingBody
+from groups.core.models import (
     AccessibilityFeature,
-    AccreditationClaim,
-    AccreditingBody,
     Cost,
     Format,
     Group,
@@ -47,7 +46,7 @@ from groups.models import (
     Population,
     TraumaType,
 )
-from groups.search import refresh_search_fields
+from groups.core.search import refresh_search_fields
 
 SEED = 2026
 DEMO_SLUG_PREFIX = "demo-"

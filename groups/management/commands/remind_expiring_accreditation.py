@@ -5,7 +5,7 @@ Run it daily (cron or a scheduler). Safe to run repeatedly: each claim is remind
 
 from django.core.management.base import BaseCommand
 
-from groups.accreditation_services import REMINDER_DAYS, claims_remind_expiring
+from groups.accreditation.services import REMINDER_DAYS, claims_remind_expiring
 
 
 class Command(BaseCommand):

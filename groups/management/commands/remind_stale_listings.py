@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from groups.services import remind_stale_listings
+from groups.coordination.services import remind_stale_listings
 
 
 class Command(BaseCommand):

@@ -1,0 +1,77 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groups.core.models.group import Group
+
+
+class ModerationDecision(models.Model):
+    """Every step of a listing's review, kept with who, when, what and why."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        APPROVED = "approved", _("Approved")
+        CHANGES_REQUESTED = "changes-requested", _("Changes requested")
+        REJECTED = "rejected", _("Rejected")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        PAUSED = "paused", _("Paused")
+        REOPENED = "reopened", _("Reopened")
+        CLOSED = "closed", _("Closed")
+        CONFIRMED = "confirmed", _("Confirmed still accurate")
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="decisions")
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    is_revision = models.BooleanField(_("about a proposed change"), default=False)
+    reason = models.TextField(_("reason"), blank=True)
+    # Field by field, what the decision was about: {"field label": [before, after]}.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("moderation decision")
+
+    def __str__(self):
+        return f"{self.group} — {self.get_action_display()}"
+
+
+class CoordinatorInvitation(models.Model):
+    """An invitation to co-coordinate a group: a link that works once and expires."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    # Only a hash is stored: the link itself exists only in the email that was sent.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("coordinator invitation")
+
+    def __str__(self):
+        return f"{self.email} → {self.group}"
+
+    @staticmethod
+    def hash_token(token):
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def new_token(cls):
+        return secrets.token_urlsafe(32)
+
+    @property
+    def is_usable(self):
+        return self.accepted_at is None and self.expires_at > timezone.now()

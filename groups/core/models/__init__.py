@@ -1,0 +1,19 @@
+"""The listing every concern shares: a group, its place, its meeting times and the taxonomy terms it is filed under."""
+
+from .group import Group
+from .meeting import MeetingTime
+from .place import Place
+from .taxonomy import AccessibilityFeature, Cost, Format, GroupType, Language, Population, TraumaType
+
+__all__ = [
+    "AccessibilityFeature",
+    "Cost",
+    "Format",
+    "Group",
+    "GroupType",
+    "Language",
+    "MeetingTime",
+    "Place",
+    "Population",
+    "TraumaType",
+]

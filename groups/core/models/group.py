@@ -1,0 +1,144 @@
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groups.core.models.querysets import GroupQuerySet
+from groups.core.models.taxonomy import AccessibilityFeature, Cost, Format, GroupType, Language, Population, TraumaType
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a time zone name such as Europe/London."), params={"value": value})
+
+
+class Group(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Pending review")
+        PUBLISHED = "published", _("Published")
+        PAUSED = "paused", _("Paused (not taking new members)")
+        CLOSED = "closed", _("Closed")
+        # A coordinator's proposed change to a published group, being edited (never public).
+        REVISION = "revision", _("Proposed change, not yet submitted")
+
+    # Statuses the public may see. A paused group stays listed, saying it is not taking new members.
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.PAUSED)
+
+    class Facilitation(models.TextChoices):
+        PEER = "peer-led", _("Peer-led")
+        PROFESSIONAL = "professional", _("Led by a professional")
+        CO_FACILITATED = "co-facilitated", _("Co-facilitated by a peer and a professional")
+
+    class Attendance(models.TextChoices):
+        DROP_IN = "drop-in", _("Drop in, no need to register")
+        REGISTRATION = "registration", _("Registration needed")
+
+    class Capacity(models.TextChoices):
+        OPEN = "open", _("Taking new members")
+        WAITING_LIST = "waiting-list", _("Waiting list")
+        FULL = "full", _("Full for now")
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True, help_text=_("One or two sentences."))
+    description = models.TextField(_("description"), blank=True)
+    host_name = models.CharField(_("host organisation"), max_length=150, blank=True)
+    host_website = models.URLField(_("host organisation website"), blank=True)
+
+    types = models.ManyToManyField(GroupType, related_name="groups", blank=True, verbose_name=_("group types"))
+    trauma_types = models.ManyToManyField(TraumaType, related_name="groups", blank=True, verbose_name=_("trauma types"))
+    populations = models.ManyToManyField(Population, related_name="groups", blank=True, verbose_name=_("who it is for"))
+    formats = models.ManyToManyField(Format, related_name="groups", blank=True, verbose_name=_("formats"))
+    languages = models.ManyToManyField(Language, related_name="groups", blank=True, verbose_name=_("languages"))
+    # Optional while a listing is a draft; required before it can be submitted (groups.coordination.services).
+    cost = models.ForeignKey(
+        Cost, on_delete=models.PROTECT, related_name="groups", verbose_name=_("cost"), null=True, blank=True
+    )
+    cost_details = models.CharField(_("cost details"), max_length=200, blank=True)
+    access_features = models.ManyToManyField(
+        AccessibilityFeature, related_name="groups", blank=True, verbose_name=_("accessibility")
+    )
+
+    facilitation = models.CharField(_("facilitation"), max_length=20, choices=Facilitation.choices, blank=True)
+    attendance = models.CharField(_("attendance"), max_length=20, choices=Attendance.choices, blank=True)
+    registration_details = models.TextField(_("what registering involves"), blank=True)
+    capacity = models.CharField(_("capacity"), max_length=20, choices=Capacity.choices, default=Capacity.OPEN)
+    age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+
+    # Contact routes the group chooses to publish.
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_url = models.URLField(_("contact page"), blank=True)
+    # Given to members after contact; never published anywhere.
+    join_link = models.URLField(_("online join link (private)"), blank=True)
+
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    is_demo = models.BooleanField(_("demo listing"), default=False, help_text=_("Fictional, for demonstration."))
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="coordinated_groups", blank=True, verbose_name=_("coordinators")
+    )
+
+    # Moderation: a proposed change to a published group is a copy of it pointing at the original;
+    # the public keeps seeing the original until staff approve the copy (see groups.coordination.services).
+    revision_of = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="revisions",
+        verbose_name=_("proposed change to"),
+    )
+    submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True, db_index=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    # Raised by every saved edit, so two people editing at once cannot overwrite each other silently.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    stale_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    last_confirmed_at = models.DateTimeField(_("last confirmed accurate"), default=timezone.now)
+
+    # Denormalised text for keyword search: description, host and taxonomy names.
+    # Kept current by groups.core.search.refresh_search_fields(); on PostgreSQL it feeds search_vector.
+    search_text = models.TextField(editable=False, blank=True, default="")
+    # Whether the group can be joined without travel (online, phone or hybrid): kept with search_text,
+    # so a place search can keep these groups without a subquery per row.
+    meets_remotely = models.BooleanField(default=False, editable=False)
+    # A tsvector on PostgreSQL (GIN-indexed by a migration there); unused and empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("group")
+        # Name order is the default listing: an index lets a page of it be read without sorting every row.
+        # (status, id) lets the facet counts read the public groups' ids from the index alone.
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            models.Index(fields=["name", "id"]),
+            models.Index(fields=["status", "id"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("groups:detail", args=[self.slug])
+
+    @property
+    def is_public(self):
+        return self.status in self.PUBLIC_STATUSES
+
+    def clean(self):
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            raise ValidationError({"age_max": _("The maximum age must not be below the minimum age.")})

@@ -1,0 +1,69 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from groups.core.models.group import Group
+
+
+class MeetingTime(models.Model):
+    """A recurring meeting, in the group's own time zone. The next date is computed, never stored."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("Every week")
+        EVERY_N_WEEKS = "every-n-weeks", _("Every few weeks")
+        MONTHLY = "monthly", _("Monthly, on a given weekday")
+        BY_ARRANGEMENT = "by-arrangement", _("By arrangement")
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meeting_times")
+    frequency = models.CharField(_("how often"), max_length=20, choices=Frequency.choices)
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices, null=True, blank=True)
+    interval_weeks = models.PositiveSmallIntegerField(
+        _("every how many weeks"), default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    # 1–4 for the first to fourth weekday of the month; -1 for the last.
+    week_of_month = models.SmallIntegerField(
+        _("which week of the month"), null=True, blank=True,
+        choices=[(1, _("first")), (2, _("second")), (3, _("third")), (4, _("fourth")), (-1, _("last"))],
+    )
+    # The first meeting of an every-N-weeks series, so the right weeks can be counted.
+    starts_on = models.DateField(_("first meeting on"), null=True, blank=True)
+    start_time = models.TimeField(_("starts at"), null=True, blank=True)
+    end_time = models.TimeField(_("ends at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["weekday", "start_time"]
+        verbose_name = _("meeting time")
+
+    def __str__(self):
+        return f"{self.get_frequency_display()} {self.get_weekday_display() or ''} {self.start_time or ''}".strip()
+
+    @property
+    def is_scheduled(self):
+        return self.frequency != self.Frequency.BY_ARRANGEMENT
+
+    def clean(self):
+        if not self.is_scheduled:
+            return
+        errors = {}
+        if self.weekday is None:
+            errors["weekday"] = _("Choose the day the group meets.")
+        if self.start_time is None:
+            errors["start_time"] = _("Give the time the meeting starts.")
+        if self.frequency == self.Frequency.MONTHLY and self.week_of_month is None:
+            errors["week_of_month"] = _("Choose which week of the month.")
+        if self.frequency == self.Frequency.EVERY_N_WEEKS and self.starts_on is None:
+            errors["starts_on"] = _("Give the date of one meeting so the right weeks can be counted.")
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("The meeting must end after it starts.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,97 @@
+"""Read-only JSON: /api/v1/groups/ takes the same parameters and gives the same results as /groups/."""
+
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from groups.directory import presenters
+from groups.directory.selectors import published_group_or_404, search_groups
+
+
+def group_json(request, group, now):
+    """A group as the public may see it: coordinates only for a public address, never a join link."""
+    place = getattr(group, "place", None)
+    coordinates = place.public_coordinates() if place else None
+    next_meeting = presenters.next_meeting(group, now)
+    badge = presenters.accreditation_badge(group)
+    return {
+        "slug": group.slug,
+        "name": group.name,
+        "url": request.build_absolute_uri(group.get_absolute_url()),
+        "summary": group.summary,
+        "host": group.host_name or None,
+        "types": [term.slug for term in group.types.all()],
+        "trauma": [term.slug for term in group.trauma_types.all()],
+        "population": [term.slug for term in group.populations.all()],
+        "format": [term.slug for term in group.formats.all()],
+        "language": [term.slug for term in group.languages.all()],
+        "cost": group.cost.slug if group.cost else None,
+        "access": [term.slug for term in group.access_features.all()],
+        "accredited": bool(badge),
+        "accreditation": (
+            {"body": badge.body_label if badge.body.is_other else badge.body.name, "scheme": badge.scheme_label,
+             "scope": badge.scope, "valid_until": badge.valid_until.isoformat()}
+            if badge else None
+        ),
+        "city": place.city if place else None,
+        "region": (place.region or None) if place else None,
+        "country": place.country if place else None,
+        "address": place.public_lines() if place and place.is_address_public else None,
+        "latitude": coordinates[0] if coordinates else None,
+        "longitude": coordinates[1] if coordinates else None,
+        "time_zone": group.time_zone,
+        **distance_fields(group),
+        "next_meeting": next_meeting.isoformat() if next_meeting else None,
+        "status": "not-taking-new-members" if group.status == group.Status.PAUSED else group.capacity,
+        "is_demo": group.is_demo,
+        "last_confirmed_at": group.last_confirmed_at.isoformat(),
+    }
+
+
+def distance_fields(group):
+    """distance_km when a place was searched: to the public point, or to the group's area otherwise."""
+    if not hasattr(group, "within_reach"):
+        return {}
+    distance = group.distance_km
+    if distance is not None and not group.place.is_address_public:
+        distance = float(round(distance))  # the area is all that is known, so no false precision
+    return {
+        "distance_km": round(distance, 1) if distance is not None else None,
+        "within_reach": group.within_reach,
+    }
+
+
+@require_safe
+def group_list(request):
+    result = search_groups(request.GET)
+    page = result.page
+    now = timezone.now()
+    base = request.build_absolute_uri(request.path)
+    query = presenters.querystring(result.params)
+
+    def page_url(number):
+        return f"{base}{query}&page={number}"
+
+    facets = {facet.param: {option.slug: option.count for option in facet.options} for facet in result.facets}
+    facets["accredited"] = {"1": result.accredited_count}
+    return JsonResponse(
+        {
+            "count": result.count,
+            "page": page.number,
+            "pages": result.paginator.num_pages,
+            "next": page_url(page.next_page_number()) if page.has_next() else None,
+            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+            "results": [group_json(request, group, now) for group in page.object_list],
+            "facets": facets,
+            "warnings": result.warnings,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+def group_detail(request, slug):
+    group = published_group_or_404(slug)
+    data = group_json(request, group, timezone.now())
+    data["description"] = group.description
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,67 @@
+"""Pages that explain: home, the five types of group, the guide and the safety page."""
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from groups.core.models import Group, GroupType
+
+# The guide's pages, in reading order: (slug, title, one-line description).
+GUIDE_PAGES = [
+    ("choosing-a-group", _("Choosing a group"), _("What to think about when you look for a group that fits you.")),
+    ("what-to-expect", _("What to expect"), _("What a first meeting is usually like, and what you do not have to do.")),
+    ("taking-part", _("Taking part"), _("Listening, confidentiality and looking after each other in a group.")),
+    ("self-care-and-boundaries", _("Self-care and boundaries"), _("Looking after yourself before, during and after.")),
+    ("peer-support-and-therapy", _("Peer support and therapy"), _("How a group sits alongside professional help.")),
+    ("accreditation", _("What accreditation means"),
+     _("What our verified badge checks, and what it does not promise.")),
+]
+
+
+def types_with_counts():
+    """The five group types, each with its number of published groups (one query)."""
+    public = Q(groups__status__in=Group.PUBLIC_STATUSES)
+    return GroupType.objects.annotate(group_count=Count("groups", filter=public))
+
+
+@require_safe
+def home(request):
+    return render(request, "pages/home.html", {"types": types_with_counts()})
+
+
+@require_safe
+def type_list(request):
+    return render(request, "pages/type_list.html", {"types": types_with_counts()})
+
+
+@require_safe
+def type_detail(request, slug):
+    group_type = get_object_or_404(types_with_counts(), slug=slug)
+    others = GroupType.objects.exclude(pk=group_type.pk)
+    return render(request, "pages/type_detail.html", {"type": group_type, "others": others})
+
+
+@require_safe
+def guide_index(request):
+    return render(request, "pages/guide/index.html", {"guide_pages": GUIDE_PAGES})
+
+
+@require_safe
+def guide_page(request, slug):
+    if slug not in {page[0] for page in GUIDE_PAGES}:
+        raise Http404
+    template_name = f"pages/guide/{slug}.html"
+    try:
+        get_template(template_name)
+    except TemplateDoesNotExist:
+        raise Http404 from None
+    return render(request, template_name, {"guide_pages": GUIDE_PAGES, "current_slug": slug})
+
+
+@require_safe
+def safety(request):
+    return render(request, "pages/safety.html")

@@ -1,0 +1,228 @@
+"""Reads that pages share: the search with its facet counts, and a group's public page."""
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups.core import geo, schedule
+from groups.core.models import Group, MeetingTime
+from groups.core.search import annotate_relevance
+from groups.directory.filters import FACETS, GroupFilterSet, SearchParams, parse_search_params
+
+
+@dataclass
+class FacetOption:
+    slug: str
+    name: str
+    description: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetGroup:
+    param: str
+    label: str
+    options: list
+
+    @property
+    def has_selection(self):
+        return any(option.selected for option in self.options)
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    page: object
+    paginator: Paginator
+    facets: list
+    accredited_count: int
+    terms_by_param: dict = field(default_factory=dict)
+
+    @property
+    def count(self):
+        return self.paginator.count
+
+    @property
+    def warnings(self):
+        return self.params.warnings
+
+    @property
+    def known_slugs(self):
+        return known_slugs(self.terms_by_param)
+
+
+def taxonomy_terms():
+    """Every term of every taxonomy, by parameter, in display order (one query per taxonomy)."""
+    return {facet.param: list(facet.model.objects.all()) for facet in FACETS}
+
+
+def known_slugs(terms_by_param):
+    return {param: {term.slug for term in terms} for param, terms in terms_by_param.items()}
+
+
+def count_for_query(querydict, terms_by_param):
+    """How many published groups a query string would return (warnings discarded)."""
+    return filtered_groups(parse_search_params(querydict, known_slugs(terms_by_param))).count()
+
+
+def filtered_groups(params, exclude=None):
+    """Published groups matching every parameter except `exclude`."""
+    filterset = GroupFilterSet(data=params.filter_data(exclude=exclude), queryset=Group.objects.published())
+    return filterset.qs
+
+
+def _term_counts(facet, base, current, selected_ids):
+    """For each term: (groups among the current results having it, groups in `base` having it but
+    matching none of the selected terms). `base` is the search without this parameter.
+
+    Plain GROUP BY queries on the through table: one, or two when an option of this parameter is chosen.
+    """
+    if not facet.is_many:
+        return {row["cost_id"]: (0, row["n"]) for row in base.order_by().values("cost_id").annotate(n=Count("id"))}
+    through = getattr(Group, facet.field).through
+    term_field = f"{facet.model._meta.model_name}_id"
+
+    def counts(groups):
+        rows = through.objects.filter(group__in=groups.order_by().values("pk")).values(term_field)
+        return {row[term_field]: row["n"] for row in rows.annotate(n=Count("group_id"))}
+
+    in_base = counts(base)
+    if not selected_ids:
+        return {term: (0, n) for term, n in in_base.items()}
+    # The base restricted to the selected terms is exactly the current result set.
+    in_current = counts(current)
+    return {term: (in_current.get(term, 0), n - in_current.get(term, 0)) for term, n in in_base.items()}
+
+
+def facet_counts(params, terms_by_param, total):
+    """Beside every option, how many groups the search would return with that option added.
+
+    For an option already chosen, the count is how many of the current results have it.
+    One query per parameter, whatever the number of groups or options.
+    """
+    groups = []
+    current = filtered_groups(params)
+    for facet in FACETS:
+        selected_slugs = set(params.selected(facet.param))
+        terms = terms_by_param[facet.param]
+        selected_ids = [term.pk for term in terms if term.slug in selected_slugs]
+        counts = _term_counts(facet, filtered_groups(params, exclude=facet.param), current, selected_ids)
+        options = []
+        for term in terms:
+            n_in, n_out = counts.get(term.pk, (0, 0))
+            if term.slug in selected_slugs:
+                count = n_out if not facet.is_many else n_in
+            else:
+                count = (total + n_out) if selected_ids else n_out
+            options.append(FacetOption(term.slug, term.name, term.description, count, term.slug in selected_slugs))
+        groups.append(FacetGroup(facet.param, facet.label, options))
+    return groups
+
+
+def search_groups(querydict, page_size=None):
+    """Run a search from a query string: results page, facet counts and warnings."""
+    terms_by_param = taxonomy_terms()
+    params = parse_search_params(querydict, known_slugs(terms_by_param))
+
+    results = annotate_location(filtered_groups(params), params.origin)
+    # In a place search, groups within reach come first, then those that need no travel.
+    first = ["-within_reach"] if params.origin else []
+    if params.sort == "relevance":
+        results = annotate_relevance(results, params.q).order_by(*first, "-relevance", "name", "pk")
+    elif params.sort == "distance":
+        results = results.order_by(*first, F("distance_km").asc(nulls_last=True), "name", "pk")
+    else:
+        results = results.order_by(*first, "name", "pk")
+
+    page_size = page_size or settings.SEARCH_PAGE_SIZE
+    if params.sort == "next":
+        ordered_ids = ids_by_next_meeting(results, timezone.now(), within_reach_first=bool(params.origin))
+        paginator = Paginator(ordered_ids, page_size, allow_empty_first_page=True)
+    else:
+        paginator = Paginator(results.for_cards(), page_size, allow_empty_first_page=True)
+    if params.page > paginator.num_pages:
+        params.warnings.append(
+            _("There is no page %(asked)s: this is the last page, page %(last)s.")
+            % {"asked": params.page, "last": paginator.num_pages}
+        )
+        params.page = paginator.num_pages
+    page = paginator.page(params.page)
+    if params.sort == "next":
+        by_id = {group.pk: group for group in results.for_cards().filter(pk__in=page.object_list)}
+        page.object_list = [by_id[pk] for pk in page.object_list]
+
+    facets = facet_counts(params, terms_by_param, paginator.count)
+    if params.accredited:
+        accredited_count = paginator.count
+    else:
+        accredited_count = filtered_groups(params).accredited().count()
+    return SearchResult(params, page, paginator, facets, accredited_count, terms_by_param)
+
+
+def annotate_location(queryset, origin):
+    """distance_km from the origin (None without a search point) and whether the group is within reach."""
+    if origin is None:
+        return queryset
+    distance = geo.distance_expression(origin.latitude, origin.longitude)
+    within = geo.bounding_box(origin.latitude, origin.longitude, origin.radius_km) & Q(
+        distance_km__lte=origin.radius_km
+    )
+    return queryset.annotate(distance_km=distance).annotate(
+        within_reach=Case(When(within, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+
+
+def ids_by_next_meeting(queryset, now, within_reach_first=False):
+    """The ids of the groups in order of their next meeting from now; groups with none come last, by name.
+
+    Next meetings are computed, never stored, so this reads every matching group's meeting times in two
+    queries and sorts in Python: the query count stays fixed whatever the number of groups.
+    """
+    fields = ["pk", "name", "time_zone"] + (["within_reach"] if within_reach_first else [])
+    rows = list(queryset.order_by().values_list(*fields))
+    # Plain tuples rather than model instances: this reads every matching group's meetings.
+    pattern_fields = ["frequency", "weekday", "interval_weeks", "week_of_month", "starts_on", "start_time"]
+    patterns_by_group = {}
+    meeting_rows = MeetingTime.objects.filter(group__in=queryset.order_by().values("pk")).values_list(
+        "group_id", *pattern_fields
+    )
+    for group_id, *pattern in meeting_rows:
+        patterns_by_group.setdefault(group_id, []).append(tuple(pattern))
+    never = float("inf")
+    # Many meetings share a pattern (weekly on Tuesday at 19:00 in Europe/London): compute each once,
+    # as a UTC timestamp, which compares faster than aware datetimes.
+    next_by_pattern = {}
+
+    def next_start(pattern, time_zone):
+        key = (pattern, time_zone)
+        if key not in next_by_pattern:
+            meeting = SimpleNamespace(**dict(zip(pattern_fields, pattern, strict=True)))
+            start = schedule.next_occurrence(meeting, time_zone, now)
+            next_by_pattern[key] = start.timestamp() if start else never
+        return next_by_pattern[key]
+
+    soonest = {}
+    for pk, _name, time_zone, *_within in rows:
+        patterns = patterns_by_group.get(pk)
+        if patterns:
+            soonest[pk] = min(next_start(pattern, time_zone) for pattern in patterns)
+
+    def sort_key(row):
+        pk, name, _time_zone, *within = row
+        return (not (within[0] if within else True), soonest.get(pk, never), name, pk)
+
+    return [row[0] for row in sorted(rows, key=sort_key)]
+
+
+def published_group_or_404(slug):
+    try:
+        return Group.objects.published().for_detail_page().get(slug=slug)
+    except Group.DoesNotExist:
+        raise Http404(_("No group is listed at this address.")) from None

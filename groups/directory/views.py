@@ -1,0 +1,82 @@
+import datetime
+
+from django.conf import settings
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from groups.core import schedule
+from groups.directory import ical, presenters
+from groups.directory.filters import DAY_NAMES, DEFAULT_RADIUS_KM, TIME_NAMES
+from groups.directory.selectors import count_for_query, published_group_or_404, search_groups
+
+RADIUS_CHOICES = [5, 10, 25, 50, 100, 250, 500]
+
+
+def _decorate(groups, now):
+    for group in groups:
+        group.next_meeting_at = presenters.next_meeting(group, now)
+        group.location_label = presenters.location_label(group)
+        group.badge = presenters.accreditation_badge(group)
+        group.distance_label = presenters.distance_label(group)
+    return groups
+
+
+@require_safe
+def group_list(request):
+    result = search_groups(request.GET)
+    _decorate(result.page.object_list, timezone.now())
+    chips = presenters.active_chips(result)
+    context = {
+        "result": result,
+        "params": result.params,
+        "chips": chips,
+        "clear_url": presenters.clear_filters_url(result.params),
+        "relax": relax_suggestions(chips, result) if result.count == 0 else [],
+        "page_query": presenters.querystring(result.params),
+        "alternative_links": presenters.alternative_place_links(result.params),
+        "radius_choices": RADIUS_CHOICES,
+        "current_radius": int(result.params.origin.radius_km) if result.params.origin else DEFAULT_RADIUS_KM,
+        "day_choices": list(DAY_NAMES.items()),
+        "time_choices": list(TIME_NAMES.items()),
+    }
+    return render(request, "groups/group_list.html", context)
+
+
+def relax_suggestions(chips, result):
+    """For a search with no results: each active filter, with the count its removal would give."""
+    return [
+        (chip, count_for_query(QueryDict(chip.remove_url.lstrip("?")), result.terms_by_param))
+        for chip in chips[:10]
+    ]
+
+
+def decorate_for_detail(group, now=None):
+    """What the group page shows beyond the model: next meeting, meeting lines, freshness."""
+    now = now or timezone.now()
+    _decorate([group], now)
+    group.meeting_list = [schedule.describe(meeting) for meeting in group.meeting_times.all()]
+    group.has_schedule = any(schedule.is_schedulable(meeting) for meeting in group.meeting_times.all())
+    group.is_stale = group.last_confirmed_at < now - datetime.timedelta(days=settings.STALE_NOTICE_DAYS)
+    return group
+
+
+@require_safe
+def group_detail(request, slug):
+    group = decorate_for_detail(published_group_or_404(slug))
+    return render(request, "groups/group_detail.html", {"group": group})
+
+
+@require_safe
+def group_calendar(request, slug):
+    """The group's meetings as an iCalendar file; the location follows the address visibility."""
+    group = published_group_or_404(slug)
+    place = getattr(group, "place", None)
+    body = ical.group_calendar(
+        group, list(group.meeting_times.all()), place, timezone.now(),
+        detail_url=request.build_absolute_uri(group.get_absolute_url()),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{group.slug}.ics"'
+    return response
