@@ -23,8 +23,17 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext, ngettext
+
+from groups.core.vocabulary import (  # noqa: F401 (re-exported)
+    BY_ARRANGEMENT,
+    EVERY_N_WEEKS,
+    MONTHLY,
+    TIME_OF_DAY_RANGES,
+    WEEKDAY_SLUGS,
+    WEEKDAYS,
+    WEEKLY,
+)
 
 
 @functools.cache
@@ -33,24 +42,8 @@ def zone(tz_name: str) -> ZoneInfo:
     return ZoneInfo(tz_name)
 
 
-# The MeetingTime.Frequency values, repeated here so this module does not import the models.
-WEEKLY = "weekly"
-EVERY_N_WEEKS = "every-n-weeks"
-MONTHLY = "monthly"
-BY_ARRANGEMENT = "by-arrangement"
-
-# The `day` search parameter: index is MeetingTime.weekday (0 = Monday … 6 = Sunday).
-WEEKDAY_SLUGS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-# The `time` search parameter: half-open ranges [start, end) of a meeting's local start time.
-TIME_OF_DAY_RANGES = {
-    "morning": (time(5, 0), time(12, 0)),
-    "afternoon": (time(12, 0), time(17, 0)),
-    "evening": (time(17, 0), time(22, 0)),
-}
-
-# RFC 5545 two-letter weekday codes, by MeetingTime.weekday.
-ICAL_WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+# One source for frequencies and weekdays (groups.core.vocabulary); re-exported for this module's readers.
+ICAL_WEEKDAYS = [day.ical for day in WEEKDAYS]
 
 
 def is_schedulable(meeting) -> bool:
@@ -252,7 +245,7 @@ def describe(meeting) -> str:
         return gettext("By arrangement")
     if meeting.weekday is None:
         return gettext("Times to be confirmed")
-    weekday_name = str(WEEKDAYS[meeting.weekday])
+    weekday_name = str(WEEKDAYS[meeting.weekday].name)
 
     if meeting.frequency == MONTHLY:
         when = _monthly_phrase(meeting.week_of_month, weekday_name)

@@ -14,44 +14,20 @@ from django.utils.translation import gettext_lazy
 
 from groups.core import geo
 from groups.core.models import (
-    AccessibilityFeature,
-    Cost,
-    Format,
     Group,
-    GroupType,
-    Language,
     MeetingTime,
-    Population,
-    TraumaType,
 )
-from groups.core.schedule import TIME_OF_DAY_RANGES, WEEKDAY_SLUGS
 from groups.core.search import filter_by_keywords
+from groups.core.vocabulary import (
+    TAXONOMIES,
+    TAXONOMY_BY_PARAM,
+    TIME_OF_DAY_RANGES,
+    WEEKDAY_SLUGS,
+)
 
-
-@dataclass(frozen=True)
-class Facet:
-    """A taxonomy parameter: its name in the URL, the term model and the Group field."""
-
-    param: str
-    model: type
-    field: str
-    label: str
-
-    @property
-    def is_many(self):
-        return self.field != "cost"
-
-
-FACETS = [
-    Facet("type", GroupType, "types", gettext_lazy("Type of group")),
-    Facet("trauma", TraumaType, "trauma_types", gettext_lazy("What happened")),
-    Facet("population", Population, "populations", gettext_lazy("Who it is for")),
-    Facet("format", Format, "formats", gettext_lazy("How it meets")),
-    Facet("language", Language, "languages", gettext_lazy("Language")),
-    Facet("cost", Cost, "cost", gettext_lazy("Cost")),
-    Facet("access", AccessibilityFeature, "access_features", gettext_lazy("Accessibility")),
-]
-FACETS_BY_PARAM = {facet.param: facet for facet in FACETS}
+# The taxonomy filters, named once in groups.core.vocabulary.
+FACETS = TAXONOMIES
+FACETS_BY_PARAM = TAXONOMY_BY_PARAM
 
 SORTS = {
     "relevance": gettext_lazy("Best match"),
@@ -62,13 +38,6 @@ SORTS = {
 MAX_QUERY_LENGTH = 200
 DEFAULT_RADIUS_KM = 25
 MAX_RADIUS_KM = 500
-DAY_NAMES = dict(zip(WEEKDAY_SLUGS, [gettext_lazy(name) for name in
-                 ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]], strict=True))
-TIME_NAMES = {
-    "morning": gettext_lazy("Morning (5am to noon)"),
-    "afternoon": gettext_lazy("Afternoon (noon to 5pm)"),
-    "evening": gettext_lazy("Evening (5pm to 10pm)"),
-}
 
 
 @dataclass

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.core import schedule
-from groups.directory.filters import DAY_NAMES, DEFAULT_RADIUS_KM, FACETS_BY_PARAM, TIME_NAMES
+from groups.core.vocabulary import DAY_NAMES, TIME_NAMES
+from groups.directory.filters import DEFAULT_RADIUS_KM, FACETS_BY_PARAM
 
 
 @dataclass

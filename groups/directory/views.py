@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from groups.core import schedule
+from groups.core.vocabulary import DAY_NAMES, TIME_NAMES
 from groups.directory import ical, presenters
-from groups.directory.filters import DAY_NAMES, DEFAULT_RADIUS_KM, TIME_NAMES
+from groups.directory.filters import DEFAULT_RADIUS_KM
 from groups.directory.selectors import count_for_query, published_group_or_404, search_groups
 
 RADIUS_CHOICES = [5, 10, 25, 50, 100, 250, 500]
