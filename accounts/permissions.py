@@ -2,6 +2,8 @@
 
 from functools import wraps
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
@@ -13,14 +15,10 @@ def user_has_mfa(user):
     """True when the user has an authenticator app (TOTP) set up through allauth.mfa."""
     if not user.is_authenticated:
         return False
-    from allauth.mfa.models import Authenticator
-
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 def email_verified(user):
-    from allauth.account.models import EmailAddress
-
     if not user.is_authenticated:
         return False
     return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()

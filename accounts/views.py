@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from .forms import AccountDeleteForm, DisplayNameForm
 from .permissions import email_verified, user_has_mfa
-from .selectors import coordinated_groups_after_deletion, user_data_export
+from .selectors import account_deletion_preview, user_data_export
 from .services import user_delete
 
 
@@ -50,8 +50,8 @@ def delete(request):
         logout(request)
         messages.success(request, _("Your account has been deleted."))
         return redirect("groups:home")
-    groups = coordinated_groups_after_deletion(user=request.user)
-    return render(request, "account/delete.html", {"form": form, "groups": groups})
+    context = {**account_deletion_preview(user=request.user), "form": form}
+    return render(request, "account/delete.html", context)
 
 
 def rate_limited(request, exception=None):

@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import include, path
 from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView
@@ -33,8 +34,6 @@ handler429 = "accounts.views.rate_limited"
 
 def server_error(request):
     """The error page in the site's layout, with the quick exit; falls back to plain text if that fails."""
-    from django.shortcuts import render
-
     try:
         return render(request, "500.html", status=500)
     except Exception:  # noqa: BLE001 - an error page must never raise
