@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.accreditation.models import AccreditationClaim, AccreditingBody
 from groups.accreditation.services import EVIDENCE_MAX_FILES, evidence_content_type
-from groups.coordination.forms import https_by_default
+from groups.core.forms import https_by_default
 
 EVIDENCE_ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 
