@@ -180,9 +180,6 @@ class AccreditationClaim(models.Model):
     def is_current(self, today):
         return self.status == self.Status.VERIFIED and self.valid_until is not None and self.valid_until >= today
 
-    def has_lapsed(self, today):
-        return self.status == self.Status.VERIFIED and self.valid_until is not None and self.valid_until < today
-
 
 class ClaimDecision(models.Model):
     """Every step of a claim's life, kept with who, when, what and why."""

@@ -1,7 +1,7 @@
-"""Template helpers for the directory: query strings for filter links, plain-text paragraphs."""
+"""Template helpers for the directory pages: plain text as paragraphs, lists of term names."""
 
 from django import template
-from django.utils.html import conditional_escape, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -20,9 +20,3 @@ def paragraphs(text, autoescape=True):
 @register.simple_tag
 def join_names(terms):
     return ", ".join(term.name for term in terms)
-
-
-@register.simple_tag
-def outbound(url, text):
-    """A link to another site that tells it nothing about where the visitor came from."""
-    return format_html_join("", '<a href="{}" rel="noopener noreferrer">{}</a>', [(url, text)])
