@@ -1,31 +1,30 @@
+"""The admin, where staff read and correct the directory and manage the taxonomies' terms.
+
+Listings and claims change through the coordinator and review pages, which validate and keep a record;
+here the records of decisions are read-only, and so is everything on a claim but staff's note.
+"""
+
 from django.contrib import admin
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .core.forms import HTTPS_BY_DEFAULT
 from .core.search import refresh_search_fields
+from .core.vocabulary import M2M_FIELDS, TAXONOMIES
 from .models import (
-    AccessibilityFeature,
     AccreditationClaim,
     AccreditingBody,
     ClaimDecision,
     ClaimEvidence,
-    Cost,
-    Format,
     Group,
-    GroupType,
-    Language,
     MeetingTime,
     ModerationDecision,
     Place,
-    Population,
-    TraumaType,
 )
-
-# Web addresses typed without a scheme are read as https:// (Django 6's default) in every admin form.
-HTTPS_BY_DEFAULT = {models.URLField: {"assume_scheme": "https"}}
 
 
 class TermAdmin(admin.ModelAdmin):
+    """The terms of every taxonomy (groups.core.vocabulary.TAXONOMIES): names, descriptions and their order."""
+
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name", "slug", "description"]
@@ -36,13 +35,8 @@ class TermAdmin(admin.ModelAdmin):
         return ["slug"] if obj else []
 
 
-for model in (TraumaType, Population, Format, Language, Cost, AccessibilityFeature):
-    admin.site.register(model, TermAdmin)
-
-
-@admin.register(GroupType)
-class GroupTypeAdmin(TermAdmin):
-    pass
+for taxonomy in TAXONOMIES:
+    admin.site.register(taxonomy.model, TermAdmin)
 
 
 class PlaceInline(admin.StackedInline):
@@ -57,9 +51,9 @@ class MeetingTimeInline(admin.TabularInline):
 
 
 class AccreditationClaimInline(admin.TabularInline):
-    formfield_overrides = HTTPS_BY_DEFAULT
     """Shown, not edited: claims change through the coordinator's and the review pages, which keep a record."""
 
+    formfield_overrides = HTTPS_BY_DEFAULT
     model = AccreditationClaim
     fk_name = "group"
     extra = 0
@@ -94,9 +88,7 @@ class GroupAdmin(admin.ModelAdmin):
                    "facilitation", "capacity", "place__country"]
     search_fields = ["name", "slug", "summary", "host_name", "place__city"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = [
-        "types", "trauma_types", "populations", "formats", "languages", "access_features", "coordinators"
-    ]
+    filter_horizontal = [*M2M_FIELDS, "coordinators"]
     date_hierarchy = "created_at"
     inlines = [PlaceInline, MeetingTimeInline, AccreditationClaimInline, ModerationDecisionInline]
     show_facets = admin.ShowFacets.ALWAYS
@@ -175,10 +167,10 @@ class ClaimEvidenceInline(admin.TabularInline):
 
 @admin.register(AccreditationClaim)
 class AccreditationClaimAdmin(admin.ModelAdmin):
-    formfield_overrides = HTTPS_BY_DEFAULT
     """Claims are verified or rejected on the review page (/coordinate/review/accreditation/), which keeps a record;
     here staff can read everything and keep a note."""
 
+    formfield_overrides = HTTPS_BY_DEFAULT
     list_display = ["group", "body", "scope", "status", "valid_until", "verified_by"]
     list_filter = ["status", "scope", "body"]
     search_fields = ["group__name", "reference", "facilitator_name", "other_body_name"]

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.test import Client
 
 from groups import models
+from groups.core.vocabulary import TAXONOMIES
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +36,20 @@ def test_every_directory_model_is_registered_with_search_and_filters_that_load(m
             assert client.get(url, {"_facets": "True"}).status_code == 200, url
     page = client.get(f"/admin/groups/group/{group.pk}/change/")
     assert page.status_code == 200 and "Admin Circle" in page.content.decode()
+
+
+def test_every_taxonomy_can_be_managed_and_chosen_on_a_group(make_user):
+    """Adding a taxonomy to groups.core.vocabulary brings its terms into the admin; the group form must place it."""
+    superuser = make_user("admin@example.org", staff=True, mfa=True)
+    superuser.is_superuser = True
+    superuser.save()
+    client = Client()
+    client.force_login(superuser)
+    group_fields = {field for _name, options in admin.site._registry[models.Group].fieldsets
+                    for field in options["fields"]}
+    page = client.get("/admin/groups/group/add/").content.decode()
+    for taxonomy in TAXONOMIES:
+        assert taxonomy.model in admin.site._registry, taxonomy.param
+        assert client.get(f"/admin/groups/{taxonomy.model._meta.model_name}/").status_code == 200, taxonomy.param
+        assert taxonomy.field in group_fields, taxonomy.field
+        assert f'name="{taxonomy.field}"' in page, taxonomy.field
