@@ -1,14 +1,19 @@
-"""Test settings: fast hasher, locmem email and cache, plain static storage."""
+"""Test settings (pytest, see pyproject.toml): fast password hasher, email kept in memory (mail.outbox),
+Django's plain static storage with files read from where they are written, a local quick-exit page.
+
+The cache is base's: in memory unless CACHE_URL is set. The database is base's: SQLite unless
+DATABASE_URL is set.
+"""
 
 from .base import *  # noqa: F403
-from .base import env
 
 SECRET_KEY = "test-only-key"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 ALLOWED_HOSTS = ["*"]
+# The local stand-in for the neutral site (tests/browser/urls.py): leaving in a test never reaches the network.
 QUICK_EXIT_URL = "/__neutral__/"
+# With DEBUG off whitenoise would serve only collected files: read them from static/ and the apps instead.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
