@@ -324,8 +324,15 @@ def load_aliases():
 
 @functools.cache
 def gazetteer():
-    """The index, loaded once per process."""
-    return Gazetteer(ensure_index(), load_aliases())
+    """The index, loaded once per process; a damaged or outdated file is built again once."""
+    aliases = load_aliases()
+    path = ensure_index()
+    try:
+        return Gazetteer(path, aliases)
+    except (ValueError, KeyError, UnicodeDecodeError) as error:
+        logger.warning("Rebuilding the gazetteer index at %s: %s", path, error)
+        path.unlink(missing_ok=True)
+        return Gazetteer(ensure_index(path), aliases)
 
 
 def home_country():

@@ -20,7 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 MAGIC = b"SFGAZ\n"
-FORMAT = 2
+FORMAT = 3
 MIN_POPULATION = 15000
 GB_NATIONS = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
 # Each section: name and array type code ("blob" for text).
@@ -97,7 +97,9 @@ def build_arrays(cache):
             if alternate and alternate != primary:
                 keys.setdefault(alternate, set()).add(-(index + 1))
     sorted_keys = sorted(keys)
-    own_names = sorted({normalise(name) for name in names} - {""})
+    # A name with a digit or comma could not be searched for (it reads as a postcode or a qualifier), so it is
+    # never suggested either.
+    own_names = sorted({normalise(name) for name in names if not re.search(r"[\d,]", name)} - {""})
     blobs = {"names": "\n".join(names).encode("utf-8"), "key_text": "".join(sorted_keys).encode("ascii"),
              "own_names": "\n".join(own_names).encode("ascii")}
     offset = 0
