@@ -251,8 +251,11 @@ class Gazetteer:
         choices = [self.spelling_names[number] for number in numbers]
         hits = process.extract(key, choices, scorer=OSA.distance, score_cutoff=_max_edits(len(key)), limit=None)
         home_continent = self.countries[self.country_by_code[home]][2] if home in self.country_by_code else ""
+        closest = min((slips for _name, slips, _position in hits), default=0)
         guesses = []
         for name, slips, _position in hits:
+            if slips > closest:
+                continue  # only the closest spellings are offered: "Cardif" is Cardiff, not also Carpi
             places = self.ranked(name, home)
             narrowed = self.narrow(places, qualifier_texts)
             if narrowed:
@@ -261,9 +264,9 @@ class Gazetteer:
                 guesses.append((slips, *away, narrowed[0], place))
         guesses.sort(key=lambda guess: guess[:4])
         labels = []
-        for slips, *_rank, place in guesses:
-            # Only the closest spellings, and a slip of the keyboard does not move a town to another continent.
-            if slips == guesses[0][0] and place.continent == guesses[0][-1].continent and place.label not in labels:
+        for *_rank, place in guesses:
+            # A slip of the keyboard does not move a town to another continent.
+            if place.continent == guesses[0][-1].continent and place.label not in labels:
                 labels.append(place.label)
         return tuple(labels[:MAX_SUGGESTIONS]), len(choices)
 

@@ -138,6 +138,14 @@ class TestSpellingSuggestions:
             # Names are compared only within reach of the typed one, never the whole list.
             assert 0 < found.candidates_scored <= 6000 < len(index.spelling_names) / 5, typed
 
+    @hypothesis_settings(max_examples=200, deadline=None)
+    @given(text=st.text(max_size=100))
+    def test_any_text_gives_an_answer_and_never_an_error(self, text):
+        found = resolve_place(text)
+        assert found.place is None or found.place.label
+        assert found.candidates_scored <= 6000
+        assert len(found.suggestions) <= 5 and len(found.alternatives) <= 5
+
     def test_a_known_name_compares_no_spellings(self):
         assert resolve_place("Leeds").candidates_scored == 0
         assert resolve_place("Xqzzyplace").candidates_scored <= 6000
