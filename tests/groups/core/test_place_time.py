@@ -88,9 +88,29 @@ class TestPlaceSearch:
         assert result_slugs(api(client, "?near=London,+Canada&format=in-person")) == ["ontario"]
         assert result_slugs(api(client, "?near=London&format=in-person")) == []
 
-    def test_an_unknown_name_suggests_close_spellings(self, client, taxonomy):
+    def test_an_unknown_name_suggests_close_spellings_as_links(self, client, taxonomy):
+        # Changed on purpose (issue 11): suggestions are links on the page, no longer text in the warning.
+        page = client.get("/groups/?near=Manchster").content.decode()
+        assert '<a href="/groups/?near=Manchester%2C+England%2C+United+Kingdom">' in page
         data = api(client, "?near=Manchster")
-        assert any("Manchester" in warning for warning in data["warnings"])
+        assert any("the place was not used" in warning for warning in data["warnings"])
+
+    def test_an_unknown_place_keeps_the_other_filters_and_says_the_place_was_not_used(self, client, yorkshire):
+        data = api(client, "?near=Leds&format=online")
+        assert result_slugs(data) == ["online"]
+        assert any("“Leds”, so the place was not used" in warning for warning in data["warnings"])
+        page = client.get("/groups/?near=Leds&format=online").content.decode()
+        assert "the place was not used: these are groups from everywhere" in page
+        assert "1 group found" in page and "km away" not in page
+        # The suggestion is a link to the same search with the place replaced.
+        assert 'Did you mean: <a href="/groups/?format=online&amp;near=Leeds%2C+England%2C+United+Kingdom">' in page
+        assert "Saint Petersburg" not in page and "Yichun" not in page
+
+    def test_a_local_name_searches_near_the_place_people_mean(self, client, yorkshire):
+        page = client.get("/groups/?near=Newcastle").content.decode()
+        assert "within 25 km of Newcastle upon Tyne, England, United Kingdom" in page
+        assert "near=Newcastle%2C+Australia" in page
+        assert "within 25 km of Kingston upon Hull" in client.get("/groups/?near=Hull").content.decode()
 
     def test_postcodes_are_refused_plainly(self, client, taxonomy):
         data = api(client, "?near=LS1+4AP")
