@@ -26,7 +26,7 @@ def user_delete(*, user):
         for group in groups.closing:
             group_set_status(group=group, user=user, action="close")
         for group in groups.continuing:
-            coordinator_remove(group=group, user=user, remover=user)
+            coordinator_remove(group=group, user=user)
         for session in UserSession.objects.filter(user=user):
             session.end()
         user.delete()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from groups.accreditation.storage import private_storage
+from groups.core.audit import Decision
 from groups.core.models.group import Group
 
 
@@ -180,12 +181,9 @@ class AccreditationClaim(models.Model):
     def is_current(self, today):
         return self.status == self.Status.VERIFIED and self.valid_until is not None and self.valid_until >= today
 
-    def has_lapsed(self, today):
-        return self.status == self.Status.VERIFIED and self.valid_until is not None and self.valid_until < today
 
-
-class ClaimDecision(models.Model):
-    """Every step of a claim's life, kept with who, when, what and why."""
+class ClaimDecision(Decision):
+    """Every step of a claim's life, kept with who, when, what and why (groups.core.audit)."""
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("Claimed")
@@ -196,22 +194,14 @@ class ClaimDecision(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     claim = models.ForeignKey(AccreditationClaim, on_delete=models.CASCADE, related_name="decisions")
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     checked_how = models.CharField(
         _("how it was checked"), max_length=20, choices=AccreditationClaim.CheckedHow.choices, blank=True
     )
     reference = models.CharField(_("reference confirmed"), max_length=100, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    # Field by field, what a coordinator changed: {"field label": [before, after]}.
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(Decision.Meta):
         verbose_name = _("accreditation decision")
 
     def __str__(self):

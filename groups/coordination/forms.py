@@ -7,7 +7,16 @@ from django.db import models
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from groups.coordination.listing import (
+    CONTENT_FIELDS,
+    MEETING_FIELDS,
+    PLACE_FIELDS,
+    REQUIRED_M2M_TO_SUBMIT,
+    REQUIRED_TO_SUBMIT,
+    ListingContent,
+)
 from groups.core.models import Group, MeetingTime, Place
+from groups.core.vocabulary import M2M_FIELDS
 
 
 def https_by_default(field, **kwargs):
@@ -23,6 +32,8 @@ TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezone
 class GroupForm(forms.ModelForm):
     """The listing itself. A draft may be saved with only a name; everything else is checked on submit."""
 
+    # The version the form was opened on (groups.coordination.selectors.edit_base): a save checks nobody else
+    # saved since. Empty for a new listing, and for a public one whose first save makes its proposed change.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -75,11 +86,14 @@ class GroupForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["cost"].empty_label = None
         self.fields["time_zone"].widget.choices = TIME_ZONE_CHOICES
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def require_everything_for_review(self):
+        """Submitting (or previewing) needs what a draft may leave out."""
+        for name in REQUIRED_TO_SUBMIT + REQUIRED_M2M_TO_SUBMIT:
+            self.fields[name].required = True
 
 
 class PlaceForm(forms.ModelForm):
@@ -151,3 +165,33 @@ class ReasonForm(forms.Form):
 class InvitationForm(forms.Form):
     label_suffix = ""
     email = forms.EmailField(label=_("Email address of the person to invite"))
+
+
+def listing_content(form, place_form, meetings):
+    """The cleaned data of valid listing forms, as the services take it (groups.coordination.listing)."""
+    kept = [
+        meeting for meeting in meetings.forms
+        if meeting not in meetings.deleted_forms and (meeting.instance.pk or meeting.has_changed())
+    ]
+    return ListingContent(
+        fields={name: form.cleaned_data[name] for name in CONTENT_FIELDS + list(M2M_FIELDS)},
+        place={name: place_form.cleaned_data[name] for name in PLACE_FIELDS} if place_form.has_place() else None,
+        meetings=[
+            {name: meeting.cleaned_data[name] for name in MEETING_FIELDS}
+            | {"id": getattr(meeting.cleaned_data.get("id"), "pk", None)}
+            for meeting in kept
+        ],
+    )
+
+
+def without_foreign_meetings(data, group):
+    """Posted data with the ids of meeting rows that are not `group`'s left out (they become new meetings).
+
+    A form opened on a public listing names the listing's meetings; its first save goes to the proposed change.
+    """
+    own = {str(pk) for pk in group.meeting_times.values_list("pk", flat=True)} if group and group.pk else set()
+    data = data.copy()
+    for key in [key for key in data if key.startswith("meetings-") and key.endswith("-id")]:
+        if data[key] not in own:
+            data[key] = ""
+    return data
