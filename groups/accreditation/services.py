@@ -18,15 +18,26 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.core.mail import EmailMessage, get_connection, send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.accreditation.models import AccreditationClaim, ClaimDecision, ClaimEvidence
+from groups.accreditation.models import (
+    CLAIM_WORKFLOW,
+    REJECT,
+    RESUBMIT,
+    VERIFY,
+    AccreditationClaim,
+    ClaimDecision,
+    ClaimEvidence,
+)
 from groups.accreditation.storage import private_storage
+from groups.core.models import Group
+from groups.core.notify import notify_coordinators
+from groups.core.snapshot import diff, snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -155,32 +166,18 @@ def _record(claim, action, actor, **fields):
     return ClaimDecision.objects.create(claim=claim, action=action, actor=actor, **fields)
 
 
-def _claims_link(claim):
-    return settings.SITE_URL.rstrip("/") + reverse("coordinate:accreditation:claims", args=[claim.group.slug])
+def _claims_path(claim):
+    return reverse("coordinate:accreditation:claims", args=[claim.group.slug])
 
 
 def _notify_coordinators_of_decision(claim, actor):
     """Tell the group's coordinators there is news, after the decision is saved; a failed email undoes nothing."""
-    recipients = [user.email for user in claim.group.coordinators.all() if user.email and user.pk != actor.pk]
-    if not recipients:
-        return
-    body = _(
-        "There is news about an accreditation for your listing “%(name)s” on SupportFinder.\n\n"
-        "Sign in to see it: %(link)s\n"
-    ) % {"name": claim.group.name, "link": _claims_link(claim)}
-    subject = _("SupportFinder: news about an accreditation")
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
-
-
-def _snapshot(claim):
-    data = {}
-    for name in CLAIM_FIELDS:
-        field = AccreditationClaim._meta.get_field(name)
-        value = getattr(claim, name)
-        if name == "scope":
-            value = claim.get_scope_display()
-        data[str(field.verbose_name)] = "" if value is None else str(value)
-    return data
+    notify_coordinators(
+        claim.group, _("SupportFinder: news about an accreditation"),
+        _("There is news about an accreditation for your listing “%(name)s” on SupportFinder.\n\n"
+          "Sign in to see it: %(link)s\n"),
+        {}, path=_claims_path(claim), exclude=actor,
+    )
 
 
 # Coordinators ------------------------------------------------------------------------------------------------
@@ -229,13 +226,12 @@ def claim_update(*, claim, user, evidence=(), remove_evidence=(), **fields):
     with _atomic_with_files() as written:
         current = AccreditationClaim.objects.select_for_update().select_related("body", "group").get(pk=claim.pk)
         _ensure_claimable(current.group)
-        before = _snapshot(current)
+        before = snapshot(current, CLAIM_FIELDS)
         for name, value in fields.items():
             setattr(current, name, value.strip() if isinstance(value, str) and name != "register_entry_url" else value)
         if not current.body.is_other:
             current.other_body_name, current.other_body_url = "", ""
-        after = _snapshot(current)
-        changes = {label: [before[label], after[label]] for label in after if before[label] != after[label]}
+        changes = diff(before, snapshot(current, CLAIM_FIELDS))
         removing = list(current.evidence.filter(pk__in=[item.pk for item in remove_evidence]))
         kept = current.evidence.count() - len(removing)
         if kept + len(evidence) > EVIDENCE_MAX_FILES:
@@ -247,12 +243,12 @@ def claim_update(*, claim, user, evidence=(), remove_evidence=(), **fields):
         if removing:
             changes[str(_("files removed"))] = [", ".join(item.original_name for item in removing), ""]
 
-        back_to_queue = (
-            (current.status == Status.VERIFIED and any(label in before for label in changes))
-            or (current.status == Status.REJECTED and (any(label in before for label in changes) or evidence))
+        details_changed = any(label in before for label in changes)
+        back_to_queue = CLAIM_WORKFLOW.allows(RESUBMIT, current.status) and (
+            details_changed or (current.status == Status.REJECTED and bool(evidence))
         )
         if back_to_queue:
-            current.status = Status.CLAIMED
+            current.status = CLAIM_WORKFLOW.target(RESUBMIT, current.status)
             current.verified_by, current.verified_at, current.valid_until = None, None, None
             current.checked_how, current.confirmed_reference, current.rejection_reason = "", "", ""
             current.submitted_at, current.submitted_by = timezone.now(), user
@@ -270,6 +266,15 @@ def renewal_in_progress(claim):
     return claim.renewals.filter(status=Status.CLAIMED).first()
 
 
+def renewal_refusal(claim, today, waiting_renewal):
+    """Why the claim cannot be renewed now (None when it can): only a current verification, once at a time."""
+    if not claim.is_current(today):
+        return _("Only a verified accreditation that has not lapsed can be renewed. Add a new claim.")
+    if waiting_renewal is not None:
+        return _("A renewal of this accreditation is already waiting for review.")
+    return None
+
+
 def claim_renew(*, claim, user, today=None):
     """Ask for a verified claim to be renewed before it lapses: a copy joins the queue, pointing at the original.
 
@@ -279,12 +284,9 @@ def claim_renew(*, claim, user, today=None):
     with transaction.atomic():
         original = AccreditationClaim.objects.select_for_update().select_related("group", "body").get(pk=claim.pk)
         _ensure_claimable(original.group)
-        if not original.is_current(today):
-            raise ValidationError(
-                _("Only a verified accreditation that has not lapsed can be renewed. Add a new claim.")
-            )
-        if renewal_in_progress(original):
-            raise ValidationError(_("A renewal of this accreditation is already waiting for review."))
+        refusal = renewal_refusal(original, today, renewal_in_progress(original))
+        if refusal:
+            raise ValidationError(refusal)
         renewal = AccreditationClaim(
             group=original.group, renewal_of=original, status=Status.CLAIMED, submitted_at=timezone.now(),
             submitted_by=user, **{name: getattr(original, name) for name in CLAIM_FIELDS},
@@ -306,15 +308,13 @@ def review_conflict(claim, reviewer):
     return None
 
 
-def _ensure_can_review(claim, reviewer, statuses=(Status.CLAIMED,)):
+def _ensure_can_review(claim, reviewer, action):
     if not reviewer.is_staff:
         raise PermissionDenied(_("Only staff review accreditation."))
     conflict = review_conflict(claim, reviewer)
     if conflict:
         raise PermissionDenied(conflict)
-    if claim.status not in statuses:
-        raise ValidationError(_("This claim is not waiting for review (it is %(status)s).")
-                              % {"status": claim.get_status_display().lower()})
+    claim.ensure_allows(action)
 
 
 def _add_staff_note(claim, note):
@@ -329,12 +329,12 @@ def claim_verify(*, claim, reviewer, checked_how, valid_until, confirmed_referen
     today = today or timezone.localdate()
     with transaction.atomic():
         claim = AccreditationClaim.objects.select_for_update().select_related("group", "body").get(pk=claim.pk)
-        _ensure_can_review(claim, reviewer)
+        _ensure_can_review(claim, reviewer, VERIFY)
         if checked_how not in AccreditationClaim.CheckedHow.values:
             raise ValidationError({"checked_how": _("Please say how you checked the claim.")})
         if valid_until is None or valid_until < today:
             raise ValidationError({"valid_until": _("The last valid day cannot be in the past.")})
-        claim.status = Status.VERIFIED
+        claim.status = CLAIM_WORKFLOW.target(VERIFY, claim.status)
         claim.checked_how = checked_how
         claim.confirmed_reference = confirmed_reference.strip()
         claim.valid_until = valid_until
@@ -356,8 +356,8 @@ def claim_reject(*, claim, reviewer, reason, note=""):
         raise ValidationError({"reason": _("Please give a reason: the coordinator will see it.")})
     with transaction.atomic():
         claim = AccreditationClaim.objects.select_for_update().select_related("group", "body").get(pk=claim.pk)
-        _ensure_can_review(claim, reviewer, statuses=(Status.CLAIMED, Status.VERIFIED))
-        claim.status = Status.REJECTED
+        _ensure_can_review(claim, reviewer, REJECT)
+        claim.status = CLAIM_WORKFLOW.target(REJECT, claim.status)
         claim.rejection_reason = reason.strip()
         claim.verified_by, claim.verified_at, claim.valid_until = None, None, None
         claim.checked_how, claim.confirmed_reference = "", ""
@@ -379,7 +379,7 @@ def expiring_claims(today=None):
             status=Status.VERIFIED, valid_until__gte=today,
             valid_until__lte=today + datetime.timedelta(days=REMINDER_DAYS),
         )
-        .exclude(group__status="closed")
+        .exclude(group__status=Group.Status.CLOSED)
         .select_related("group", "body")
         .order_by("valid_until", "pk")
     )
@@ -423,17 +423,13 @@ def claims_remind_expiring(*, today=None):
 
 
 def _send_coordinator_reminders(claim):
-    body = _(
-        "An accreditation shown on your listing “%(name)s” on SupportFinder lapses within %(days)s days. "
-        "After that its badge is no longer shown.\n\nSign in to see it and renew it: %(link)s\n"
-    ) % {"name": claim.group.name, "days": REMINDER_DAYS, "link": _claims_link(claim)}
-    subject = _("SupportFinder: an accreditation needs renewing soon")
-    messages = [
-        EmailMessage(subject, body, None, [user.email])
-        for user in claim.group.coordinators.all() if user.email and user.is_active
-    ]
-    if messages:
-        get_connection().send_messages(messages)
+    """Sent at once: a failure raises, so the reminder is not marked as sent and the next run tries again."""
+    notify_coordinators(
+        claim.group, _("SupportFinder: an accreditation needs renewing soon"),
+        _("An accreditation shown on your listing “%(name)s” on SupportFinder lapses within %(days)s days. "
+          "After that its badge is no longer shown.\n\nSign in to see it and renew it: %(link)s\n"),
+        {"days": REMINDER_DAYS}, path=_claims_path(claim), at_once=True,
+    )
 
 
 def _send_staff_digest(count):
