@@ -1,5 +1,6 @@
 """The coordinator's group form, in sections: about, who it is for, format and place, meetings, joining."""
 
+import re
 import zoneinfo
 
 from django import forms
@@ -185,13 +186,18 @@ def listing_content(form, place_form, meetings):
 
 
 def without_foreign_meetings(data, group):
-    """Posted data with the ids of meeting rows that are not `group`'s left out (they become new meetings).
+    """Posted data whose meetings, if they name rows that are not `group`'s, are taken as new meetings.
 
-    A form opened on a public listing names the listing's meetings; its first save goes to the proposed change.
+    A form opened on a public listing names the listing's meeting rows; its first save goes to the proposed
+    change (and a form opened on a proposed change decided on since goes to a new one).
     """
     own = {str(pk) for pk in group.meeting_times.values_list("pk", flat=True)} if group and group.pk else set()
+    ids = [key for key in data if re.fullmatch(r"meetings-\d+-id", key)]
+    if all(data[key] in own for key in ids if data[key]):
+        return data
     data = data.copy()
-    for key in [key for key in data if key.startswith("meetings-") and key.endswith("-id")]:
-        if data[key] not in own:
-            data[key] = ""
+    data["meetings-INITIAL_FORMS"] = "0"
+    for key in ids:
+        data[key] = ""
+        data[key[: -len("id")] + "group"] = ""
     return data
