@@ -10,14 +10,10 @@ Emails say only that there is news and give a link: never a reviewer's reason or
 import calendar
 import datetime
 import logging
-import os
-import unicodedata
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
@@ -25,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groups.accreditation.evidence import EVIDENCE_MAX_FILES, atomic_with_files, attach_evidence, clean_file_name
 from groups.accreditation.models import (
     CLAIM_WORKFLOW,
     REJECT,
@@ -32,9 +29,7 @@ from groups.accreditation.models import (
     VERIFY,
     AccreditationClaim,
     ClaimDecision,
-    ClaimEvidence,
 )
-from groups.accreditation.storage import private_storage
 from groups.core.models import Group
 from groups.core.notify import notify_coordinators
 from groups.core.snapshot import diff, snapshot
@@ -50,100 +45,6 @@ CLAIM_FIELDS = [
     "body", "other_body_name", "other_body_url", "reference", "scope", "facilitator_name", "register_entry_url",
 ]
 REMINDER_DAYS = 30
-EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
-EVIDENCE_MAX_FILES = 5
-EVIDENCE_SIGNATURES = [  # (content type, how the file starts)
-    ("application/pdf", b"%PDF-"),
-    ("image/png", b"\x89PNG\r\n\x1a\n"),
-    ("image/jpeg", b"\xff\xd8\xff"),
-]
-
-
-# Evidence files ------------------------------------------------------------------------------------------------
-
-def evidence_content_type(uploaded):
-    """The type of an uploaded evidence file, found from its content (never its name): PDF, PNG or JPEG.
-
-    Raises ValidationError for an empty, too large, other kind of, or damaged file.
-    """
-    name = clean_file_name(getattr(uploaded, "name", "") or "")
-    size = uploaded.size or 0
-    if size == 0:
-        raise ValidationError(_("“%(name)s” is empty."), code="empty", params={"name": name})
-    if size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("“%(name)s” is %(size)s MB. Each file can be at most 5 MB."), code="too_large",
-            params={"name": name, "size": f"{size / 1024 / 1024:.1f}"},
-        )
-    uploaded.seek(0)
-    head = uploaded.read(32)
-    uploaded.seek(max(0, size - 1024))
-    tail = uploaded.read()
-    uploaded.seek(0)
-    content_type = next((kind for kind, signature in EVIDENCE_SIGNATURES if head.startswith(signature)), None)
-    if content_type is None:
-        raise ValidationError(
-            _("“%(name)s” is not a PDF, PNG or JPEG file. We check what is inside a file, not its name."),
-            code="wrong_type", params={"name": name},
-        )
-    intact = {
-        # A PDF ends with %%EOF; readers look for it in the last 1024 bytes.
-        "application/pdf": b"%%EOF" in tail,
-        # A PNG's first chunk is IHDR and its last IEND.
-        "image/png": head[12:16] == b"IHDR" and b"IEND" in tail,
-        # A JPEG ends with the end-of-image marker (some tools pad after it).
-        "image/jpeg": tail.rstrip(b"\x00\r\n\t ").endswith(b"\xff\xd9"),
-    }[content_type]
-    if not intact:
-        raise ValidationError(
-            _("“%(name)s” looks damaged or incomplete. Please save it again and upload the new copy."),
-            code="corrupt", params={"name": name},
-        )
-    return content_type
-
-
-def clean_file_name(name):
-    """The file's own name without any folder or control characters, for showing and for downloads."""
-    name = os.path.basename(name.replace("\\", "/"))
-    name = "".join(char for char in name if unicodedata.category(char)[0] != "C").strip()
-    return name[:200] or "evidence"
-
-
-def download_name(evidence):
-    """The original name, with the extension of what the file really is."""
-    extension = ClaimEvidence.EXTENSIONS.get(evidence.content_type, "")
-    name = evidence.original_name
-    if extension and not name.lower().endswith((extension, ".jpeg" if extension == ".jpg" else extension)):
-        name += extension
-    return name
-
-
-def _attach_evidence(claim, files, user, written):
-    """Store each file under a random name; `written` collects the names, to remove them if the transaction fails."""
-    for uploaded in files:
-        content_type = evidence_content_type(uploaded)
-        evidence = ClaimEvidence(
-            claim=claim, original_name=clean_file_name(uploaded.name or ""), content_type=content_type,
-            size=uploaded.size, uploaded_by=user,
-        )
-        evidence.file.save("evidence", File(uploaded), save=False)
-        written.append(evidence.file.name)
-        evidence.save()
-
-
-@contextmanager
-def _atomic_with_files():
-    """One transaction; files are not transactional, so those written are deleted again if it fails."""
-    written = []
-    try:
-        with transaction.atomic():
-            yield written
-    except BaseException:
-        for name in written:
-            private_storage.delete(name)
-        raise
-
-
 # Dates -------------------------------------------------------------------------------------------------------
 
 def add_months(day, months):
@@ -206,9 +107,9 @@ def claim_submit(*, group, user, body, scope, reference="", facilitator_name="",
         submitted_at=timezone.now(), submitted_by=user,
     )
     claim.full_clean()
-    with _atomic_with_files() as written:
+    with atomic_with_files() as written:
         claim.save()
-        _attach_evidence(claim, evidence, user, written)
+        attach_evidence(claim, evidence, user, written)
         _record(claim, Action.SUBMITTED, user)
     return claim
 
@@ -223,7 +124,7 @@ def claim_update(*, claim, user, evidence=(), remove_evidence=(), **fields):
     unknown = set(fields) - set(CLAIM_FIELDS)
     if unknown:
         raise TypeError(f"Not a field a coordinator changes: {', '.join(sorted(unknown))}")
-    with _atomic_with_files() as written:
+    with atomic_with_files() as written:
         current = AccreditationClaim.objects.select_for_update().select_related("body", "group").get(pk=claim.pk)
         _ensure_claimable(current.group)
         before = snapshot(current, CLAIM_FIELDS)
@@ -256,7 +157,7 @@ def claim_update(*, claim, user, evidence=(), remove_evidence=(), **fields):
         current.save()
         for item in removing:
             item.delete()
-        _attach_evidence(current, evidence, user, written)
+        attach_evidence(current, evidence, user, written)
         _record(current, Action.RESUBMITTED if back_to_queue else Action.UPDATED, user, changes=changes)
     return current
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.permissions import coordinator_required, staff_with_mfa_required, user_has_mfa
 from groups.accreditation import presenters, services
+from groups.accreditation.evidence import download_name
 from groups.accreditation.forms import ClaimForm, RejectForm, VerifyForm
 from groups.accreditation.models import AccreditationClaim, ClaimEvidence
 from groups.core.permissions import coordinated_group_or_404, coordinated_groups
@@ -136,7 +137,7 @@ def evidence_download(request, pk):
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(
-        handle, as_attachment=True, filename=services.download_name(evidence), content_type=evidence.content_type
+        handle, as_attachment=True, filename=download_name(evidence), content_type=evidence.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
