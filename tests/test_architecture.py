@@ -26,14 +26,11 @@ LONG_REASON = "Long because"
 # the top of the module do not show. The test says when an entry is no longer needed; drop it then.
 KNOWN_FUNCTION_IMPORTS = {
     ("groups/core/search.py", "groups.core.models"),  # removed by the search rework
-    ("groups/coordination/services.py", "accounts.permissions"),  # no cycle left: can move to the top
-    ("groups/coordination/services.py", "groups.core.schedule"),  # no cycle: can move to the top
 }
 
 # Too long today, and being shortened by the rest of issue 9 (content as data for the demo commands,
 # smaller services). The test says when an entry is no longer needed; drop it then.
 KNOWN_LONG_MODULES = {
-    "groups/accreditation/services.py",
     "groups/management/commands/generate_groups.py",
     "groups/management/commands/load_demo.py",
 }

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.accreditation.evidence import EVIDENCE_MAX_FILES, evidence_content_type
 from groups.accreditation.models import AccreditationClaim, AccreditingBody
-from groups.accreditation.services import EVIDENCE_MAX_FILES, evidence_content_type
 from groups.core.forms import https_by_default
 
 EVIDENCE_ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
@@ -22,7 +22,7 @@ class EvidenceField(forms.FileField):
     widget = MultipleFileInput
 
     def __init__(self, **kwargs):
-        # Empty files get our own message (accreditation_services.evidence_content_type) rather than Django's.
+        # Empty files get our own message (groups.accreditation.evidence.evidence_content_type) rather than Django's.
         kwargs.setdefault("allow_empty_file", True)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from groups.accreditation.storage import private_storage
+from groups.core.audit import Decision
 from groups.core.models.group import Group
+from groups.core.workflow import Workflow
 
 
 class AccreditingBody(models.Model):
@@ -180,9 +182,81 @@ class AccreditationClaim(models.Model):
     def is_current(self, today):
         return self.status == self.Status.VERIFIED and self.valid_until is not None and self.valid_until >= today
 
+    def state_on(self, today):
+        """Where the claim stands on `today`, as coordinators and staff are told it (ClaimState)."""
+        if self.status == self.Status.CLAIMED:
+            return ClaimState.WAITING
+        if self.status == self.Status.REJECTED:
+            return ClaimState.REJECTED
+        return ClaimState.VERIFIED if self.is_current(today) else ClaimState.LAPSED
 
-class ClaimDecision(models.Model):
-    """Every step of a claim's life, kept with who, when, what and why."""
+    @property
+    def is_facilitator_credential(self):
+        return self.scope == self.Scope.FACILITATOR
+
+    @property
+    def has_verification(self):
+        """Verified by staff, whether or not it has lapsed since: rejecting it now withdraws the verification."""
+        return self.status == self.Status.VERIFIED
+
+    @property
+    def is_reminded_for_this_date(self):
+        """The expiry reminder went for the current valid_until (a claim verified again is reminded again)."""
+        return self.reminder_valid_until is not None and self.reminder_valid_until == self.valid_until
+
+    # What the claim allows now, from CLAIM_WORKFLOW below: services ensure, templates ask these.
+
+    def ensure_allows(self, action):
+        CLAIM_WORKFLOW.ensure(action, self.status, self.get_status_display().lower())
+
+    @property
+    def can_be_verified(self):
+        return CLAIM_WORKFLOW.allows(VERIFY, self.status)
+
+    @property
+    def can_be_rejected(self):
+        return CLAIM_WORKFLOW.allows(REJECT, self.status)
+
+
+class ClaimState(models.TextChoices):
+    """A claim as people are told it: the status, with a verified claim past its last day shown as lapsed."""
+
+    WAITING = "waiting", _("Waiting for review")
+    VERIFIED = "verified", _("Verified")
+    LAPSED = "lapsed", _("Lapsed")
+    REJECTED = "rejected", _("Rejected")
+
+    @property
+    def is_waiting(self):
+        return self is ClaimState.WAITING
+
+    @property
+    def is_verified(self):
+        return self is ClaimState.VERIFIED
+
+    @property
+    def is_lapsed(self):
+        return self is ClaimState.LAPSED
+
+    @property
+    def is_rejected(self):
+        return self is ClaimState.REJECTED
+
+
+# Actions on a claim. Staff verify or reject what waits; rejecting a verified claim withdraws it (the badge goes at
+# once). A coordinator's change to what a verified or rejected claim says sends it back to the queue (RESUBMIT).
+VERIFY, REJECT, RESUBMIT = "verify", "reject", "resubmit"
+_S = AccreditationClaim.Status
+CLAIM_WORKFLOW = Workflow([
+    (VERIFY, _S.CLAIMED, _S.VERIFIED),
+    (REJECT, _S.CLAIMED, _S.REJECTED), (REJECT, _S.VERIFIED, _S.REJECTED),
+    (RESUBMIT, _S.VERIFIED, _S.CLAIMED), (RESUBMIT, _S.REJECTED, _S.CLAIMED),
+], refusal=_("This claim is not waiting for review (it is %(state)s)."))
+del _S
+
+
+class ClaimDecision(Decision):
+    """Every step of a claim's life, kept with who, when, what and why (groups.core.audit)."""
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("Claimed")
@@ -193,22 +267,14 @@ class ClaimDecision(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     claim = models.ForeignKey(AccreditationClaim, on_delete=models.CASCADE, related_name="decisions")
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     checked_how = models.CharField(
         _("how it was checked"), max_length=20, choices=AccreditationClaim.CheckedHow.choices, blank=True
     )
     reference = models.CharField(_("reference confirmed"), max_length=100, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    # Field by field, what a coordinator changed: {"field label": [before, after]}.
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(Decision.Meta):
         verbose_name = _("accreditation decision")
 
     def __str__(self):

@@ -10,23 +10,29 @@ Emails say only that there is news and give a link: never a reviewer's reason or
 import calendar
 import datetime
 import logging
-import os
-import unicodedata
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
-from django.core.mail import EmailMessage, get_connection, send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.accreditation.models import AccreditationClaim, ClaimDecision, ClaimEvidence
-from groups.accreditation.storage import private_storage
+from groups.accreditation.evidence import EVIDENCE_MAX_FILES, atomic_with_files, attach_evidence, clean_file_name
+from groups.accreditation.models import (
+    CLAIM_WORKFLOW,
+    REJECT,
+    RESUBMIT,
+    VERIFY,
+    AccreditationClaim,
+    ClaimDecision,
+)
+from groups.core.models import Group
+from groups.core.notify import notify_coordinators
+from groups.core.snapshot import diff, snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -39,100 +45,6 @@ CLAIM_FIELDS = [
     "body", "other_body_name", "other_body_url", "reference", "scope", "facilitator_name", "register_entry_url",
 ]
 REMINDER_DAYS = 30
-EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
-EVIDENCE_MAX_FILES = 5
-EVIDENCE_SIGNATURES = [  # (content type, how the file starts)
-    ("application/pdf", b"%PDF-"),
-    ("image/png", b"\x89PNG\r\n\x1a\n"),
-    ("image/jpeg", b"\xff\xd8\xff"),
-]
-
-
-# Evidence files ------------------------------------------------------------------------------------------------
-
-def evidence_content_type(uploaded):
-    """The type of an uploaded evidence file, found from its content (never its name): PDF, PNG or JPEG.
-
-    Raises ValidationError for an empty, too large, other kind of, or damaged file.
-    """
-    name = clean_file_name(getattr(uploaded, "name", "") or "")
-    size = uploaded.size or 0
-    if size == 0:
-        raise ValidationError(_("“%(name)s” is empty."), code="empty", params={"name": name})
-    if size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("“%(name)s” is %(size)s MB. Each file can be at most 5 MB."), code="too_large",
-            params={"name": name, "size": f"{size / 1024 / 1024:.1f}"},
-        )
-    uploaded.seek(0)
-    head = uploaded.read(32)
-    uploaded.seek(max(0, size - 1024))
-    tail = uploaded.read()
-    uploaded.seek(0)
-    content_type = next((kind for kind, signature in EVIDENCE_SIGNATURES if head.startswith(signature)), None)
-    if content_type is None:
-        raise ValidationError(
-            _("“%(name)s” is not a PDF, PNG or JPEG file. We check what is inside a file, not its name."),
-            code="wrong_type", params={"name": name},
-        )
-    intact = {
-        # A PDF ends with %%EOF; readers look for it in the last 1024 bytes.
-        "application/pdf": b"%%EOF" in tail,
-        # A PNG's first chunk is IHDR and its last IEND.
-        "image/png": head[12:16] == b"IHDR" and b"IEND" in tail,
-        # A JPEG ends with the end-of-image marker (some tools pad after it).
-        "image/jpeg": tail.rstrip(b"\x00\r\n\t ").endswith(b"\xff\xd9"),
-    }[content_type]
-    if not intact:
-        raise ValidationError(
-            _("“%(name)s” looks damaged or incomplete. Please save it again and upload the new copy."),
-            code="corrupt", params={"name": name},
-        )
-    return content_type
-
-
-def clean_file_name(name):
-    """The file's own name without any folder or control characters, for showing and for downloads."""
-    name = os.path.basename(name.replace("\\", "/"))
-    name = "".join(char for char in name if unicodedata.category(char)[0] != "C").strip()
-    return name[:200] or "evidence"
-
-
-def download_name(evidence):
-    """The original name, with the extension of what the file really is."""
-    extension = ClaimEvidence.EXTENSIONS.get(evidence.content_type, "")
-    name = evidence.original_name
-    if extension and not name.lower().endswith((extension, ".jpeg" if extension == ".jpg" else extension)):
-        name += extension
-    return name
-
-
-def _attach_evidence(claim, files, user, written):
-    """Store each file under a random name; `written` collects the names, to remove them if the transaction fails."""
-    for uploaded in files:
-        content_type = evidence_content_type(uploaded)
-        evidence = ClaimEvidence(
-            claim=claim, original_name=clean_file_name(uploaded.name or ""), content_type=content_type,
-            size=uploaded.size, uploaded_by=user,
-        )
-        evidence.file.save("evidence", File(uploaded), save=False)
-        written.append(evidence.file.name)
-        evidence.save()
-
-
-@contextmanager
-def _atomic_with_files():
-    """One transaction; files are not transactional, so those written are deleted again if it fails."""
-    written = []
-    try:
-        with transaction.atomic():
-            yield written
-    except BaseException:
-        for name in written:
-            private_storage.delete(name)
-        raise
-
-
 # Dates -------------------------------------------------------------------------------------------------------
 
 def add_months(day, months):
@@ -155,32 +67,18 @@ def _record(claim, action, actor, **fields):
     return ClaimDecision.objects.create(claim=claim, action=action, actor=actor, **fields)
 
 
-def _claims_link(claim):
-    return settings.SITE_URL.rstrip("/") + reverse("coordinate:accreditation:claims", args=[claim.group.slug])
+def _claims_path(claim):
+    return reverse("coordinate:accreditation:claims", args=[claim.group.slug])
 
 
 def _notify_coordinators_of_decision(claim, actor):
     """Tell the group's coordinators there is news, after the decision is saved; a failed email undoes nothing."""
-    recipients = [user.email for user in claim.group.coordinators.all() if user.email and user.pk != actor.pk]
-    if not recipients:
-        return
-    body = _(
-        "There is news about an accreditation for your listing “%(name)s” on SupportFinder.\n\n"
-        "Sign in to see it: %(link)s\n"
-    ) % {"name": claim.group.name, "link": _claims_link(claim)}
-    subject = _("SupportFinder: news about an accreditation")
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
-
-
-def _snapshot(claim):
-    data = {}
-    for name in CLAIM_FIELDS:
-        field = AccreditationClaim._meta.get_field(name)
-        value = getattr(claim, name)
-        if name == "scope":
-            value = claim.get_scope_display()
-        data[str(field.verbose_name)] = "" if value is None else str(value)
-    return data
+    notify_coordinators(
+        claim.group, _("SupportFinder: news about an accreditation"),
+        _("There is news about an accreditation for your listing “%(name)s” on SupportFinder.\n\n"
+          "Sign in to see it: %(link)s\n"),
+        {}, path=_claims_path(claim), exclude=actor,
+    )
 
 
 # Coordinators ------------------------------------------------------------------------------------------------
@@ -209,9 +107,9 @@ def claim_submit(*, group, user, body, scope, reference="", facilitator_name="",
         submitted_at=timezone.now(), submitted_by=user,
     )
     claim.full_clean()
-    with _atomic_with_files() as written:
+    with atomic_with_files() as written:
         claim.save()
-        _attach_evidence(claim, evidence, user, written)
+        attach_evidence(claim, evidence, user, written)
         _record(claim, Action.SUBMITTED, user)
     return claim
 
@@ -226,16 +124,15 @@ def claim_update(*, claim, user, evidence=(), remove_evidence=(), **fields):
     unknown = set(fields) - set(CLAIM_FIELDS)
     if unknown:
         raise TypeError(f"Not a field a coordinator changes: {', '.join(sorted(unknown))}")
-    with _atomic_with_files() as written:
+    with atomic_with_files() as written:
         current = AccreditationClaim.objects.select_for_update().select_related("body", "group").get(pk=claim.pk)
         _ensure_claimable(current.group)
-        before = _snapshot(current)
+        before = snapshot(current, CLAIM_FIELDS)
         for name, value in fields.items():
             setattr(current, name, value.strip() if isinstance(value, str) and name != "register_entry_url" else value)
         if not current.body.is_other:
             current.other_body_name, current.other_body_url = "", ""
-        after = _snapshot(current)
-        changes = {label: [before[label], after[label]] for label in after if before[label] != after[label]}
+        changes = diff(before, snapshot(current, CLAIM_FIELDS))
         removing = list(current.evidence.filter(pk__in=[item.pk for item in remove_evidence]))
         kept = current.evidence.count() - len(removing)
         if kept + len(evidence) > EVIDENCE_MAX_FILES:
@@ -247,12 +144,12 @@ def claim_update(*, claim, user, evidence=(), remove_evidence=(), **fields):
         if removing:
             changes[str(_("files removed"))] = [", ".join(item.original_name for item in removing), ""]
 
-        back_to_queue = (
-            (current.status == Status.VERIFIED and any(label in before for label in changes))
-            or (current.status == Status.REJECTED and (any(label in before for label in changes) or evidence))
+        details_changed = any(label in before for label in changes)
+        back_to_queue = CLAIM_WORKFLOW.allows(RESUBMIT, current.status) and (
+            details_changed or (current.status == Status.REJECTED and bool(evidence))
         )
         if back_to_queue:
-            current.status = Status.CLAIMED
+            current.status = CLAIM_WORKFLOW.target(RESUBMIT, current.status)
             current.verified_by, current.verified_at, current.valid_until = None, None, None
             current.checked_how, current.confirmed_reference, current.rejection_reason = "", "", ""
             current.submitted_at, current.submitted_by = timezone.now(), user
@@ -260,7 +157,7 @@ def claim_update(*, claim, user, evidence=(), remove_evidence=(), **fields):
         current.save()
         for item in removing:
             item.delete()
-        _attach_evidence(current, evidence, user, written)
+        attach_evidence(current, evidence, user, written)
         _record(current, Action.RESUBMITTED if back_to_queue else Action.UPDATED, user, changes=changes)
     return current
 
@@ -268,6 +165,15 @@ def claim_update(*, claim, user, evidence=(), remove_evidence=(), **fields):
 def renewal_in_progress(claim):
     """The claim's renewal waiting in the queue, if there is one."""
     return claim.renewals.filter(status=Status.CLAIMED).first()
+
+
+def renewal_refusal(claim, today, waiting_renewal):
+    """Why the claim cannot be renewed now (None when it can): only a current verification, once at a time."""
+    if not claim.is_current(today):
+        return _("Only a verified accreditation that has not lapsed can be renewed. Add a new claim.")
+    if waiting_renewal is not None:
+        return _("A renewal of this accreditation is already waiting for review.")
+    return None
 
 
 def claim_renew(*, claim, user, today=None):
@@ -279,12 +185,9 @@ def claim_renew(*, claim, user, today=None):
     with transaction.atomic():
         original = AccreditationClaim.objects.select_for_update().select_related("group", "body").get(pk=claim.pk)
         _ensure_claimable(original.group)
-        if not original.is_current(today):
-            raise ValidationError(
-                _("Only a verified accreditation that has not lapsed can be renewed. Add a new claim.")
-            )
-        if renewal_in_progress(original):
-            raise ValidationError(_("A renewal of this accreditation is already waiting for review."))
+        refusal = renewal_refusal(original, today, renewal_in_progress(original))
+        if refusal:
+            raise ValidationError(refusal)
         renewal = AccreditationClaim(
             group=original.group, renewal_of=original, status=Status.CLAIMED, submitted_at=timezone.now(),
             submitted_by=user, **{name: getattr(original, name) for name in CLAIM_FIELDS},
@@ -306,15 +209,13 @@ def review_conflict(claim, reviewer):
     return None
 
 
-def _ensure_can_review(claim, reviewer, statuses=(Status.CLAIMED,)):
+def _ensure_can_review(claim, reviewer, action):
     if not reviewer.is_staff:
         raise PermissionDenied(_("Only staff review accreditation."))
     conflict = review_conflict(claim, reviewer)
     if conflict:
         raise PermissionDenied(conflict)
-    if claim.status not in statuses:
-        raise ValidationError(_("This claim is not waiting for review (it is %(status)s).")
-                              % {"status": claim.get_status_display().lower()})
+    claim.ensure_allows(action)
 
 
 def _add_staff_note(claim, note):
@@ -329,12 +230,12 @@ def claim_verify(*, claim, reviewer, checked_how, valid_until, confirmed_referen
     today = today or timezone.localdate()
     with transaction.atomic():
         claim = AccreditationClaim.objects.select_for_update().select_related("group", "body").get(pk=claim.pk)
-        _ensure_can_review(claim, reviewer)
+        _ensure_can_review(claim, reviewer, VERIFY)
         if checked_how not in AccreditationClaim.CheckedHow.values:
             raise ValidationError({"checked_how": _("Please say how you checked the claim.")})
         if valid_until is None or valid_until < today:
             raise ValidationError({"valid_until": _("The last valid day cannot be in the past.")})
-        claim.status = Status.VERIFIED
+        claim.status = CLAIM_WORKFLOW.target(VERIFY, claim.status)
         claim.checked_how = checked_how
         claim.confirmed_reference = confirmed_reference.strip()
         claim.valid_until = valid_until
@@ -356,8 +257,8 @@ def claim_reject(*, claim, reviewer, reason, note=""):
         raise ValidationError({"reason": _("Please give a reason: the coordinator will see it.")})
     with transaction.atomic():
         claim = AccreditationClaim.objects.select_for_update().select_related("group", "body").get(pk=claim.pk)
-        _ensure_can_review(claim, reviewer, statuses=(Status.CLAIMED, Status.VERIFIED))
-        claim.status = Status.REJECTED
+        _ensure_can_review(claim, reviewer, REJECT)
+        claim.status = CLAIM_WORKFLOW.target(REJECT, claim.status)
         claim.rejection_reason = reason.strip()
         claim.verified_by, claim.verified_at, claim.valid_until = None, None, None
         claim.checked_how, claim.confirmed_reference = "", ""
@@ -379,7 +280,7 @@ def expiring_claims(today=None):
             status=Status.VERIFIED, valid_until__gte=today,
             valid_until__lte=today + datetime.timedelta(days=REMINDER_DAYS),
         )
-        .exclude(group__status="closed")
+        .exclude(group__status=Group.Status.CLOSED)
         .select_related("group", "body")
         .order_by("valid_until", "pk")
     )
@@ -423,17 +324,13 @@ def claims_remind_expiring(*, today=None):
 
 
 def _send_coordinator_reminders(claim):
-    body = _(
-        "An accreditation shown on your listing “%(name)s” on SupportFinder lapses within %(days)s days. "
-        "After that its badge is no longer shown.\n\nSign in to see it and renew it: %(link)s\n"
-    ) % {"name": claim.group.name, "days": REMINDER_DAYS, "link": _claims_link(claim)}
-    subject = _("SupportFinder: an accreditation needs renewing soon")
-    messages = [
-        EmailMessage(subject, body, None, [user.email])
-        for user in claim.group.coordinators.all() if user.email and user.is_active
-    ]
-    if messages:
-        get_connection().send_messages(messages)
+    """Sent at once: a failure raises, so the reminder is not marked as sent and the next run tries again."""
+    notify_coordinators(
+        claim.group, _("SupportFinder: an accreditation needs renewing soon"),
+        _("An accreditation shown on your listing “%(name)s” on SupportFinder lapses within %(days)s days. "
+          "After that its badge is no longer shown.\n\nSign in to see it and renew it: %(link)s\n"),
+        {"days": REMINDER_DAYS}, path=_claims_path(claim), at_once=True,
+    )
 
 
 def _send_staff_digest(count):

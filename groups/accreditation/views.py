@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import coordinator_required, staff_with_mfa_required, user_has_mfa
-from groups.accreditation import services
+from groups.accreditation import presenters, services
+from groups.accreditation.evidence import download_name
 from groups.accreditation.forms import ClaimForm, RejectForm, VerifyForm
 from groups.accreditation.models import AccreditationClaim, ClaimEvidence
 from groups.core.permissions import coordinated_group_or_404, coordinated_groups
@@ -35,22 +36,6 @@ def _add_service_errors(form, error):
             form.add_error(field if field in form.fields else None, field_errors)
     else:
         form.add_error(None, error)
-
-
-def _describe(claim, today):
-    """What a coordinator needs to know about one claim: its state in words and what they can do."""
-    waiting_renewal = next((renewal for renewal in claim.renewals.all() if renewal.status == Status.CLAIMED), None)
-    if claim.status == Status.CLAIMED:
-        claim.state = "waiting"
-    elif claim.status == Status.REJECTED:
-        claim.state = "rejected"
-    elif claim.is_current(today):
-        claim.state = "verified"
-    else:
-        claim.state = "lapsed"
-    claim.waiting_renewal = waiting_renewal
-    claim.can_renew = claim.state == "verified" and waiting_renewal is None
-    return claim
 
 
 def _claims_for_page(group):
@@ -83,7 +68,7 @@ def claim_list(request, slug):
                                             "the listing says “Accreditation claimed, not yet verified”."))
                 return redirect("coordinate:accreditation:claims", group.slug)
     today = timezone.localdate()
-    claims = [_describe(claim, today) for claim in _claims_for_page(group)]
+    claims = [presenters.summarise(claim, today) for claim in _claims_for_page(group)]
     return render(request, "accreditation/claim_list.html", {
         "group": group, "claims": claims, "form": form, "today": today,
     }, status=400 if form.errors else 200)
@@ -126,9 +111,9 @@ def claim_edit(request, slug, pk):
             else:
                 messages.success(request, _("Saved."))
             return redirect("coordinate:accreditation:claims", group.slug)
-    _describe(claim, timezone.localdate())
     return render(request, "accreditation/claim_edit.html", {
-        "group": group, "claim": claim, "form": form, "evidence": claim.evidence.all(),
+        "group": group, "claim": claim, "state": claim.state_on(timezone.localdate()), "form": form,
+        "evidence": claim.evidence.all(),
     }, status=400 if form.errors else 200)
 
 
@@ -152,7 +137,7 @@ def evidence_download(request, pk):
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(
-        handle, as_attachment=True, filename=services.download_name(evidence), content_type=evidence.content_type
+        handle, as_attachment=True, filename=download_name(evidence), content_type=evidence.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -211,7 +196,6 @@ def review_claim(request, pk):
                 messages.success(request, done % {"date": date})
                 return redirect("coordinate:accreditation:queue")
     today = timezone.localdate()
-    _describe_for_review(claim, today)
     conflict = refusal or services.review_conflict(claim, request.user)
     status = 403 if refusal else (400 if verify_form.errors or reject_form.errors else 200)
     return render(request, "accreditation/review_claim.html", {
@@ -219,14 +203,6 @@ def review_claim(request, pk):
         "refused": bool(refusal), "decisions": claim.decisions.select_related("actor")[:50],
         "evidence": claim.evidence.all(),
         "previous_evidence": claim.renewal_of.evidence.all() if claim.renewal_of_id else [],
-        "can_verify": claim.status == Status.CLAIMED, "can_reject": claim.status in (Status.CLAIMED, Status.VERIFIED),
-        "today": today,
+        "state": claim.state_on(today), "today": today,
     }, status=status)
-
-
-def _describe_for_review(claim, today):
-    claim.state = {Status.CLAIMED: "waiting", Status.REJECTED: "rejected"}.get(
-        claim.status, "verified" if claim.is_current(today) else "lapsed"
-    )
-    return claim
 

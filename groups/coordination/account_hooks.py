@@ -55,7 +55,7 @@ def leave_groups(sender, *, user, **kwargs):
     for group in groups.closing:
         group_set_status(group=group, user=user, action="close")
     for group in groups.continuing:
-        coordinator_remove(group=group, user=user, remover=user)
+        coordinator_remove(group=group, user=user)
     return groups
 
 

@@ -1,21 +1,23 @@
 """The coordinator's group form, in sections: about, who it is for, format and place, meetings, joining."""
 
+import re
 import zoneinfo
 
 from django import forms
-from django.db import models
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from groups.coordination.listing import (
+    CONTENT_FIELDS,
+    MEETING_FIELDS,
+    PLACE_FIELDS,
+    REQUIRED_M2M_TO_SUBMIT,
+    REQUIRED_TO_SUBMIT,
+    ListingContent,
+)
+from groups.core.forms import https_by_default
 from groups.core.models import Group, MeetingTime, Place
-
-
-def https_by_default(field, **kwargs):
-    """Form fields for model fields, with web addresses typed without a scheme read as https://."""
-    if isinstance(field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
-    return field.formfield(**kwargs)
-
+from groups.core.vocabulary import M2M_FIELDS
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
@@ -23,6 +25,8 @@ TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezone
 class GroupForm(forms.ModelForm):
     """The listing itself. A draft may be saved with only a name; everything else is checked on submit."""
 
+    # The version the form was opened on (groups.coordination.selectors.edit_base): a save checks nobody else
+    # saved since. Empty for a new listing, and for a public one whose first save makes its proposed change.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -75,11 +79,14 @@ class GroupForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["cost"].empty_label = None
         self.fields["time_zone"].widget.choices = TIME_ZONE_CHOICES
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def require_everything_for_review(self):
+        """Submitting (or previewing) needs what a draft may leave out."""
+        for name in REQUIRED_TO_SUBMIT + REQUIRED_M2M_TO_SUBMIT:
+            self.fields[name].required = True
 
 
 class PlaceForm(forms.ModelForm):
@@ -151,3 +158,38 @@ class ReasonForm(forms.Form):
 class InvitationForm(forms.Form):
     label_suffix = ""
     email = forms.EmailField(label=_("Email address of the person to invite"))
+
+
+def listing_content(form, place_form, meetings):
+    """The cleaned data of valid listing forms, as the services take it (groups.coordination.listing)."""
+    kept = [
+        meeting for meeting in meetings.forms
+        if meeting not in meetings.deleted_forms and (meeting.instance.pk or meeting.has_changed())
+    ]
+    return ListingContent(
+        fields={name: form.cleaned_data[name] for name in CONTENT_FIELDS + list(M2M_FIELDS)},
+        place={name: place_form.cleaned_data[name] for name in PLACE_FIELDS} if place_form.has_place() else None,
+        meetings=[
+            {name: meeting.cleaned_data[name] for name in MEETING_FIELDS}
+            | {"id": getattr(meeting.cleaned_data.get("id"), "pk", None)}
+            for meeting in kept
+        ],
+    )
+
+
+def without_foreign_meetings(data, group):
+    """Posted data whose meetings, if they name rows that are not `group`'s, are taken as new meetings.
+
+    A form opened on a public listing names the listing's meeting rows; its first save goes to the proposed
+    change (and a form opened on a proposed change decided on since goes to a new one).
+    """
+    own = {str(pk) for pk in group.meeting_times.values_list("pk", flat=True)} if group and group.pk else set()
+    ids = [key for key in data if re.fullmatch(r"meetings-\d+-id", key)]
+    if all(data[key] in own for key in ids if data[key]):
+        return data
+    data = data.copy()
+    data["meetings-INITIAL_FORMS"] = "0"
+    for key in ids:
+        data[key] = ""
+        data[key[: -len("id")] + "group"] = ""
+    return data

@@ -6,18 +6,18 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.core.audit import Decision
 from groups.core.models.group import Group
 
 
-class ModerationDecision(models.Model):
-    """Every step of a listing's review, kept with who, when, what and why."""
+class ModerationDecision(Decision):
+    """Every step of a listing's review, kept with who, when, what and why (groups.core.audit)."""
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted for review")
         APPROVED = "approved", _("Approved")
         CHANGES_REQUESTED = "changes-requested", _("Changes requested")
         REJECTED = "rejected", _("Rejected")
-        UNPUBLISHED = "unpublished", _("Unpublished")
         PAUSED = "paused", _("Paused")
         REOPENED = "reopened", _("Reopened")
         CLOSED = "closed", _("Closed")
@@ -26,16 +26,8 @@ class ModerationDecision(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="decisions")
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     is_revision = models.BooleanField(_("about a proposed change"), default=False)
-    reason = models.TextField(_("reason"), blank=True)
-    # Field by field, what the decision was about: {"field label": [before, after]}.
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(Decision.Meta):
         verbose_name = _("moderation decision")
 
     def __str__(self):

@@ -1,65 +1,59 @@
-"""Coordinators' pages: their groups, the group form (draft, preview, submit), status and co-coordinators."""
+"""Coordinators' pages: their groups, the group form (draft, preview, submit), status and co-coordinators.
+
+Each view parses the request, calls one service (groups.coordination.services) or reads what the page shows
+(selectors, presenters), and renders. A GET writes nothing.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import coordinator_required, email_verified
 from groups.accreditation.forms import ClaimForm
-from groups.accreditation.services import claim_submit
-from groups.coordination import services
-from groups.coordination.forms import GroupForm, InvitationForm, MeetingTimeFormSet, PlaceForm
-from groups.coordination.models import ModerationDecision
+from groups.coordination import presenters, selectors, services
+from groups.coordination.forms import (
+    GroupForm,
+    InvitationForm,
+    MeetingTimeFormSet,
+    PlaceForm,
+    listing_content,
+    without_foreign_meetings,
+)
 from groups.core.models import Group, Place
-from groups.core.permissions import coordinated_group_or_404, coordinated_groups
+from groups.core.models.group import CLOSE, PAUSE, REOPEN
+from groups.core.permissions import coordinated_group_or_404
 from groups.directory.views import decorate_for_detail
 
-Status = Group.Status
+STATUS_DONE = {
+    PAUSE: gettext_lazy("Paused: the listing stays up and says the group is not taking new members."),
+    REOPEN: gettext_lazy("Reopened: the listing says the group is taking new members again."),
+    CLOSE: gettext_lazy("Closed: the listing is no longer shown to anyone."),
+}
 
 
 @coordinator_required
 def dashboard(request):
-    groups = coordinated_groups(request.user).select_related("cost").prefetch_related("revisions").order_by("name")
-    latest = {}
-    for decision in ModerationDecision.objects.filter(group__in=groups).order_by("created_at"):
-        latest[decision.group_id] = decision
-    rows = [(group, waiting_on_coordinator(group, latest.get(group.pk))) for group in groups]
+    rows = [(group, presenters.waiting_on_coordinator(group, latest))
+            for group, latest in selectors.dashboard_groups(request.user)]
     return render(request, "coordinate/dashboard.html", {
         "rows": rows, "email_verified": email_verified(request.user),
     })
 
 
-def waiting_on_coordinator(group, last_decision):
-    """What, if anything, is waiting on the coordinator, in a line."""
-    revision = next(iter(group.revisions.all()), None)
-    if last_decision and last_decision.action == ModerationDecision.Action.CHANGES_REQUESTED and (
-        group.status == Status.DRAFT or (revision and revision.status == Status.REVISION)
-    ):
-        return _("Staff asked for changes: see the reason and edit.")
-    if group.status == Status.DRAFT:
-        return _("Draft: finish it and submit it for review.")
-    if revision and revision.status == Status.REVISION:
-        return _("Your changes are saved but not yet submitted for review.")
-    if revision and revision.status == Status.PENDING:
-        return _("Your changes are waiting for review. The public sees the approved version.")
-    if group.status == Status.PENDING:
-        return _("Waiting for review.")
-    return ""
-
-
-def _forms(request, group=None, *, with_claim=False):
-    data = request.POST if request.method == "POST" else None
-    files = request.FILES if request.method == "POST" else None
+def _forms(request, group=None, *, version=None, with_claim=False):
+    """The listing's forms: bound to the POST, or showing `group` (and `version`, for the edit conflict check)."""
+    data = without_foreign_meetings(request.POST, group) if request.method == "POST" else None
     place = Place.objects.filter(group=group).first() if group else None
     forms = {
-        "form": GroupForm(data, instance=group),
+        "form": GroupForm(data, instance=group, initial={"version": version}),
         "place_form": PlaceForm(data, instance=place, prefix="place"),
         "meetings": MeetingTimeFormSet(data, instance=group or Group(), prefix="meetings"),
     }
     if with_claim:
+        files = request.FILES if request.method == "POST" else None
         claim_form = ClaimForm(data, files, prefix="claim")
         claim_form.fields["body"].required = False
         claim_form.fields["body"].empty_label = _("No accreditation to claim")
@@ -68,133 +62,91 @@ def _forms(request, group=None, *, with_claim=False):
     return forms
 
 
-def _require_complete(forms):
-    for name in services.REQUIRED_TO_SUBMIT + services.REQUIRED_M2M_TO_SUBMIT:
-        forms["form"].fields[name].required = True
+def _valid_content(request, forms):
+    """The cleaned content when every form is valid (complete, to submit or preview), else None."""
+    if request.POST.get("action", "save") in ("submit", "preview"):
+        forms["form"].require_everything_for_review()
+    if not all(form.is_valid() for form in forms.values()):
+        return None
+    return listing_content(forms["form"], forms["place_form"], forms["meetings"])
 
 
-def _forms_valid(forms):
-    return all(form.is_valid() for form in forms.values())
-
-
-def _save_forms(forms, group=None):
-    """Write the group, its place and meetings from valid forms; returns the group."""
-    group = forms["form"].save()
-    place_form = forms["place_form"]
-    if place_form.has_place():
-        place = place_form.save(commit=False)
-        place.group = group
-        place.save()
-    else:
-        Place.objects.filter(group=group).delete()
-    meetings = forms["meetings"]
-    meetings.instance = group
-    meetings.save()
-    return group
-
-
-def _submit_claim(request, group, claim_form):
-    """The optional accreditation claim of a new listing joins the staff's accreditation queue."""
+def _claim_data(claim_form):
+    """The optional accreditation claim of a new listing, as claim_submit takes it; None when no body is chosen."""
     if not claim_form.cleaned_data.get("body"):
-        return
-    try:
-        claim_submit(group=group, user=request.user, evidence=claim_form.cleaned_data.get("evidence") or [],
-                     **claim_form.service_fields())
-    except ValidationError as error:
-        messages.error(request, _("The listing was saved, but the accreditation claim was not: %(error)s")
-                       % {"error": " ".join(error.messages)})
+        return None
+    return {"evidence": claim_form.cleaned_data.get("evidence") or [], **claim_form.service_fields()}
 
 
 @coordinator_required
 def group_create(request):
     forms = _forms(request, with_claim=True)
     if request.method == "POST":
-        action = request.POST.get("action", "save")
-        if action in ("submit", "preview"):
-            _require_complete(forms)
-        if _forms_valid(forms):
-            def save():
-                group = forms["form"].save(commit=False)
-                group.slug = services.unique_slug(group.name)
-                group.status = Status.DRAFT
-                group.save()
-                forms["form"].save_m2m()
-                forms["form"].instance = group
-                return _save_forms(forms)
-
-            group = services.group_create(user=request.user, save=save)
-            _submit_claim(request, group, forms["claim_form"])
-            return _after_save(request, group, group, action)
+        content = _valid_content(request, forms)
+        if content is not None:
+            action = request.POST.get("action", "save")
+            saved = services.listing_create(user=request.user, content=content, submit=action == "submit",
+                                            claim=_claim_data(forms["claim_form"]))
+            if saved.claim_problem:
+                messages.error(request, _("The listing was saved, but the accreditation claim was not: %(error)s")
+                               % {"error": saved.claim_problem})
+            return _after_save(request, saved, action)
     return render(request, "coordinate/group_form.html", {**forms, "creating": True})
 
 
-def _after_save(request, group, target, action):
+def _after_save(request, saved, action):
     if action == "preview":
-        return redirect("coordinate:preview", group.slug)
-    if action == "submit":
-        try:
-            services.group_submit(group=target, user=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-            return redirect("coordinate:group", group.slug)
+        return redirect("coordinate:preview", saved.group.slug)
+    if saved.submit_problem:
+        messages.error(request, saved.submit_problem)
+    elif saved.submitted:
         messages.success(
             request, _("Thank you. Your listing was sent for review; we will email you when there is news.")
         )
-        return redirect("coordinate:group", group.slug)
-    messages.success(request, _("Saved. Nothing is public until staff have reviewed it."))
-    return redirect("coordinate:group", group.slug)
-
-
-def _edit_target(request, group):
-    """What the form edits: the listing itself while unpublished, or a proposed change once public."""
-    if group.status in Group.PUBLIC_STATUSES:
-        return services.revision_for(group=group, user=request.user)
-    return group
+    else:
+        messages.success(request, _("Saved. Nothing is public until staff have reviewed it."))
+    return redirect("coordinate:group", saved.group.slug)
 
 
 @coordinator_required
 def group_edit(request, slug):
     group = coordinated_group_or_404(request.user, slug)
-    if group.status == Status.CLOSED and not request.GET.get("reopen") and request.method == "GET":
-        messages.info(request, _("This listing is closed. You can edit it and submit it for review to list it again."))
-    target = _edit_target(request, group)
-    forms = _forms(request, target)
+    base, version = selectors.edit_base(group)
+    forms = _forms(request, base, version=version)
     conflict = False
     if request.method == "POST":
-        action = request.POST.get("action", "save")
-        if action in ("submit", "preview"):
-            _require_complete(forms)
-        if _forms_valid(forms):
-            expected = forms["form"].cleaned_data.get("version") or target.version
+        content = _valid_content(request, forms)
+        if content is not None:
+            action = request.POST.get("action", "save")
             try:
-                with transaction.atomic():
-                    services.group_save_edit(group=target, expected_version=expected, save=lambda: _save_forms(forms))
-                    if target.status == Status.PENDING:
-                        # Editing something in the queue takes it out until it is submitted again.
-                        target.status = Status.REVISION if target.revision_of_id else Status.DRAFT
-                        target.save(update_fields=["status"])
+                saved = services.listing_save(group=group, user=request.user, content=content,
+                                              expected_version=forms["form"].cleaned_data.get("version"),
+                                              submit=action == "submit")
             except services.ConcurrentEditError:
                 conflict = True
-                target.refresh_from_db()
+                # Shown again with what was typed; saving again, knowingly, keeps it.
                 forms["form"].data = forms["form"].data.copy()
-                forms["form"].data["version"] = target.version
+                forms["form"].data["version"] = selectors.edit_base(group)[1] or ""
+            except ValidationError as error:
+                forms["form"].add_error(None, " ".join(error.messages))
             else:
-                return _after_save(request, group, target, action)
+                return _after_save(request, saved, action)
+    elif group.status == Group.Status.CLOSED:
+        messages.info(request, _("This listing is closed. You can edit it and submit it for review to list it again."))
     return render(request, "coordinate/group_form.html", {
-        **forms, "group": group, "target": target, "conflict": conflict,
-        "is_revision": target.revision_of_id is not None,
+        **forms, "group": group, "conflict": conflict, "is_revision": group.takes_proposed_changes,
     })
 
 
 @coordinator_required
 def group_manage(request, slug):
     group = coordinated_group_or_404(request.user, slug)
-    revision = group.revisions.first()
-    decisions = group.decisions.select_related("actor")[:20]
+    revision = presenters.proposed_change(group)
+    decisions = selectors.group_decisions(group)
     return render(request, "coordinate/group_manage.html", {
         "group": group, "revision": revision, "decisions": decisions,
-        "missing": services.missing_for_submission(revision or group),
-        "waiting": waiting_on_coordinator(group, decisions[0] if decisions else None),
+        "still_needed": presenters.still_needed(group, revision),
+        "waiting": presenters.waiting_on_coordinator(group, decisions[0] if decisions else None),
         "coordinators": group.coordinators.all(), "invitation_form": InvitationForm(),
         "invitations": group.invitations.filter(accepted_at__isnull=True),
         "email_verified": email_verified(request.user),
@@ -205,7 +157,7 @@ def group_manage(request, slug):
 def group_preview(request, slug):
     """Exactly the public page, for the version being edited."""
     group = coordinated_group_or_404(request.user, slug)
-    target = group.revisions.first() or group
+    target = presenters.proposed_change(group) or group
     shown = Group.objects.for_detail_page().get(pk=target.pk)
     decorate_for_detail(shown)
     return render(request, "groups/group_detail.html", {"group": shown, "preview_of": group})
@@ -215,8 +167,16 @@ def group_preview(request, slug):
 @require_POST
 def group_submit(request, slug):
     group = coordinated_group_or_404(request.user, slug)
-    target = group.revisions.first() or group
-    return _after_save(request, group, target, "submit")
+    target = presenters.proposed_change(group) or group
+    try:
+        services.group_submit(group=target, user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(
+            request, _("Thank you. Your listing was sent for review; we will email you when there is news.")
+        )
+    return redirect("coordinate:group", slug)
 
 
 @coordinator_required
@@ -224,19 +184,12 @@ def group_submit(request, slug):
 def group_status(request, slug):
     group = coordinated_group_or_404(request.user, slug)
     action = request.POST.get("action")
-    if action not in services.STATUS_ACTIONS:
-        messages.error(request, _("That action is not available."))
-        return redirect("coordinate:group", slug)
     try:
         services.group_set_status(group=group, user=request.user, action=action)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, {
-            "pause": _("Paused: the listing stays up and says the group is not taking new members."),
-            "reopen": _("Reopened: the listing says the group is taking new members again."),
-            "close": _("Closed: the listing is no longer shown to anyone."),
-        }[action])
+        messages.success(request, STATUS_DONE[action])
     return redirect("coordinate:group", slug)
 
 
@@ -244,8 +197,12 @@ def group_status(request, slug):
 @require_POST
 def group_confirm(request, slug):
     group = coordinated_group_or_404(request.user, slug)
-    services.group_confirm(group=group, user=request.user)
-    messages.success(request, _("Thank you: the listing now shows it was confirmed today."))
+    try:
+        services.group_confirm(group=group, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you: the listing now shows it was confirmed today."))
     return redirect("coordinate:group", slug)
 
 
@@ -268,7 +225,7 @@ def coordinator_remove(request, slug, user_id):
     group = coordinated_group_or_404(request.user, slug)
     user = get_object_or_404(group.coordinators, pk=user_id)
     try:
-        services.coordinator_remove(group=group, user=user, remover=request.user)
+        services.coordinator_remove(group=group, user=user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("coordinate:group", slug)

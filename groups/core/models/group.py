@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.core.models.querysets import GroupQuerySet
 from groups.core.models.taxonomy import AccessibilityFeature, Cost, Format, GroupType, Language, Population, TraumaType
+from groups.core.workflow import Workflow
 
 
 def validate_time_zone(value):
@@ -142,3 +143,80 @@ class Group(models.Model):
     def clean(self):
         if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
             raise ValidationError({"age_max": _("The maximum age must not be below the minimum age.")})
+
+    # What the listing allows now, from its transition table (LISTING_WORKFLOW or PROPOSED_CHANGE_WORKFLOW
+    # below). Services ensure, templates ask these.
+
+    @property
+    def workflow(self):
+        return PROPOSED_CHANGE_WORKFLOW if self.revision_of_id else LISTING_WORKFLOW
+
+    def allows(self, action):
+        return self.workflow.allows(action, self.status)
+
+    def ensure_allows(self, action):
+        """Raise a ValidationError naming the status when `action` is not allowed now."""
+        self.workflow.ensure(action, self.status, self.get_status_display().lower())
+
+    def status_after(self, action):
+        return self.workflow.target(action, self.status)
+
+    @property
+    def can_be_submitted(self):
+        return self.allows(SUBMIT)
+
+    @property
+    def can_be_reviewed(self):
+        return self.allows(APPROVE)
+
+    @property
+    def can_be_paused(self):
+        return self.allows(PAUSE)
+
+    @property
+    def can_be_reopened(self):
+        return self.allows(REOPEN)
+
+    @property
+    def can_be_closed(self):
+        return self.allows(CLOSE)
+
+    @property
+    def can_be_confirmed(self):
+        return self.allows(CONFIRM)
+
+    @property
+    def takes_proposed_changes(self):
+        """Public: edits become a proposed change that staff review, while the public keeps this version."""
+        return self.allows(PROPOSE_CHANGE)
+
+
+# Actions on a listing (the names the coordinator and review forms post).
+EDIT, SUBMIT, PROPOSE_CHANGE, CONFIRM = "edit", "submit", "propose-change", "confirm"
+PAUSE, REOPEN, CLOSE = "pause", "reopen", "close"
+APPROVE, REQUEST_CHANGES, REJECT = "approve", "request-changes", "reject"
+# What happens to an approved or rejected proposed change: copied onto its listing, or thrown away.
+MERGED, DISCARDED = "merged", "discarded"
+
+_S = Group.Status
+LISTING_WORKFLOW = Workflow([
+    # Coordinators. Editing a listing in the queue takes it out until it is submitted again.
+    (EDIT, _S.DRAFT, _S.DRAFT), (EDIT, _S.PENDING, _S.DRAFT), (EDIT, _S.CLOSED, _S.CLOSED),
+    (SUBMIT, _S.DRAFT, _S.PENDING), (SUBMIT, _S.CLOSED, _S.PENDING),
+    # A public listing is not edited itself: the edit is a proposed change (PROPOSED_CHANGE_WORKFLOW).
+    (PROPOSE_CHANGE, _S.PUBLISHED, _S.PUBLISHED), (PROPOSE_CHANGE, _S.PAUSED, _S.PAUSED),
+    (CONFIRM, _S.PUBLISHED, _S.PUBLISHED), (CONFIRM, _S.PAUSED, _S.PAUSED),
+    # Pausing, reopening and closing need no review.
+    (PAUSE, _S.PUBLISHED, _S.PAUSED), (REOPEN, _S.PAUSED, _S.PUBLISHED),
+    (CLOSE, _S.PUBLISHED, _S.CLOSED), (CLOSE, _S.PAUSED, _S.CLOSED), (CLOSE, _S.DRAFT, _S.CLOSED),
+    (CLOSE, _S.PENDING, _S.CLOSED),
+    # Staff.
+    (APPROVE, _S.PENDING, _S.PUBLISHED), (REQUEST_CHANGES, _S.PENDING, _S.DRAFT), (REJECT, _S.PENDING, _S.CLOSED),
+], refusal=_("That cannot be done to a listing that is %(state)s."))
+
+PROPOSED_CHANGE_WORKFLOW = Workflow([
+    (EDIT, _S.REVISION, _S.REVISION), (EDIT, _S.PENDING, _S.REVISION),
+    (SUBMIT, _S.REVISION, _S.PENDING),
+    (APPROVE, _S.PENDING, MERGED), (REQUEST_CHANGES, _S.PENDING, _S.REVISION), (REJECT, _S.PENDING, DISCARDED),
+], refusal=_("That cannot be done to a proposed change that is %(state)s."))
+del _S

@@ -13,14 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from groups.accreditation.services import (
-    add_months,
-    claim_renew,
-    claim_submit,
-    claim_verify,
-    download_name,
-    evidence_content_type,
-)
+from groups.accreditation.evidence import download_name, evidence_content_type
+from groups.accreditation.services import add_months, claim_renew, claim_submit, claim_verify
 from groups.models import AccreditationClaim, ClaimEvidence
 from tests.groups.accreditation.support import *  # noqa: F403 (fixtures)
 from tests.groups.accreditation.support import JPEG, PDF, PNG, logged_in

@@ -391,3 +391,28 @@ class TestClaimInTheNewGroupForm:
         client.force_login(coordinator)
         client.post("/coordinate/groups/new/", form_data(taxonomy, action="save"))
         assert not Group.objects.get().accreditation_claims.exists()
+
+
+class TestFirstChangeToAPublicListing:
+    def test_two_first_saves_make_one_proposed_change_and_the_second_editor_is_told(self, make_group, make_user,
+                                                                                   taxonomy):
+        group = make_group("Public", slug="public", summary="Approved summary",
+                           meetings=[{"frequency": "weekly", "weekday": 2, "start_time": datetime.time(18, 0)}])
+        first, second = make_user("a@example.org"), make_user("b@example.org")
+        group.coordinators.add(first, second)
+        one, two = logged_in(first), logged_in(second)
+        form_one = edit_data(one, "public", summary="First editor's summary", action="save")
+        form_two = edit_data(two, "public", summary="Second editor's summary", action="save")
+        assert not Group.objects.filter(revision_of=group).exists()  # opening the form made nothing
+        assert one.post("/coordinate/groups/public/edit/", form_one).status_code == 302
+        response = two.post("/coordinate/groups/public/edit/", form_two)
+        assert "Someone else saved this listing while you were editing it." in response.content.decode()
+        revision = Group.objects.get(revision_of=group)
+        assert revision.summary == "First editor's summary" and revision.meeting_times.count() == 1
+        # Saving again, knowingly, keeps the second version, with its meeting once.
+        form_two["version"] = response.context["form"].data["version"]
+        assert two.post("/coordinate/groups/public/edit/", form_two).status_code == 302
+        revision = Group.objects.get(revision_of=group)
+        assert revision.summary == "Second editor's summary" and revision.meeting_times.count() == 1
+        group.refresh_from_db()
+        assert group.summary == "Approved summary"

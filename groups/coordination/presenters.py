@@ -1,0 +1,41 @@
+"""What the coordinator pages say about a listing, worked out from the listing and its latest decision."""
+
+from django.utils.translation import gettext as _
+
+from groups.coordination.listing import missing_for_submission
+from groups.coordination.models import ModerationDecision
+from groups.core.models import Group
+
+Status = Group.Status
+
+
+def proposed_change(group):
+    """The listing's proposed change, if any (from prefetched revisions when there are)."""
+    return next(iter(group.revisions.all()), None)
+
+
+def waiting_on_coordinator(group, last_decision):
+    """What, if anything, is waiting on the coordinator, in a line."""
+    revision = proposed_change(group)
+    change_status = revision.status if revision else None
+    if last_decision and last_decision.action == ModerationDecision.Action.CHANGES_REQUESTED and (
+        group.status == Status.DRAFT or change_status == Status.REVISION
+    ):
+        return _("Staff asked for changes: see the reason and edit.")
+    if group.status == Status.DRAFT:
+        return _("Draft: finish it and submit it for review.")
+    if change_status == Status.REVISION:
+        return _("Your changes are saved but not yet submitted for review.")
+    if change_status == Status.PENDING:
+        return _("Your changes are waiting for review. The public sees the approved version.")
+    if group.status == Status.PENDING:
+        return _("Waiting for review.")
+    return ""
+
+
+def still_needed(group, revision):
+    """What the version being edited needs before it can be submitted; nothing for a public listing not being
+    changed (it is not the one submitted)."""
+    if revision is None and group.takes_proposed_changes:
+        return []
+    return missing_for_submission(revision or group)
