@@ -116,6 +116,8 @@ ACCOUNT_CHANGE_EMAIL = True
 # Tell the account holder by email when their password or email address changes.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "SupportFinder: "
+# Account emails (verification, password reset, notices) go through the outbox (accounts.outbox).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # ACCOUNT_RATE_LIMITS stays at allauth's defaults (e.g. 5 failed logins per address per 5 minutes,
 # 10 per IP per minute), counted in the cache (CACHES): no log of attempts is kept.
 # https://docs.allauth.org/en/latest/account/rate_limits.html
