@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,24 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    actions = ["issue_enrolment_link"]
+
+    @admin.action(description=_("Make a one-time link to set up two-factor authentication (staff)"))
+    def issue_enrolment_link(self, request, queryset):
+        """Staff without an authenticator app set one up only with such a link (accounts.enrolment).
+
+        The link is shown once, here, to hand over in person or by another route than the password.
+        """
+        from .enrolment import issue_enrolment_link
+        from .permissions import user_has_mfa
+
+        for user in queryset:
+            if not user.is_staff or user_has_mfa(user):
+                self.message_user(request, _("%(user)s needs no link: only staff without two-factor authentication "
+                                             "do.") % {"user": user.email}, messages.WARNING)
+                continue
+            link = issue_enrolment_link(user, created_by=request.user)
+            self.message_user(request, _("One-time link for %(user)s: %(link)s") % {"user": user.email, "link": link})
 
 
 class DeliveryFilter(admin.SimpleListFilter):

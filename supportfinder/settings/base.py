@@ -132,6 +132,8 @@ MFA_TOTP_ISSUER = "SupportFinder"
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 # Paths only staff with an authenticator app may open (the admin and the review pages).
 STAFF_MFA_PATH_PREFIXES = ["/admin/", "/coordinate/review/"]
+# Staff set up two-factor authentication only with a one-time link (accounts.enrolment), valid this long.
+STAFF_ENROLMENT_LINK_HOURS = env.int("STAFF_ENROLMENT_LINK_HOURS", default=24)
 
 # "Sessions" lists each sign-in with the IP address and browser it came from, for the account
 # holder only. They are stored at sign-in and not updated on every request.
