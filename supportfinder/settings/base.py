@@ -151,6 +151,13 @@ USE_TZ = True
 # Accreditation evidence: private files, outside MEDIA_ROOT and static, served only through a
 # permission-checking view (groups.accreditation.views). With several app servers, point it at shared storage.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
+# Evidence is the only upload: a file over its limit is dropped as it arrives, never stored in full
+# (groups.accreditation.uploads); then Django's own handlers, in memory up to 2.5 MB, else a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "groups.accreditation.uploads.EvidenceUploadLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
