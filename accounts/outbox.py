@@ -31,6 +31,8 @@ LEASE = datetime.timedelta(minutes=10)
 FIRST_RETRY = datetime.timedelta(minutes=1)
 LONGEST_RETRY = datetime.timedelta(hours=1)
 BATCH = 100
+# A sent email's row (address, subject, when) is kept this long for staff to check, then deleted.
+KEEP_SENT = datetime.timedelta(days=30)
 
 
 def queue_email(to, subject, body, *, html_body="", from_email="", headers=None, deliver=True):
@@ -76,6 +78,11 @@ def send_due(limit=BATCH):
         if went < len(claimed):
             # Something failed: stop for this run rather than hammer a mail server that is down.
             return sent, failed
+
+
+def forget_sent(older_than=KEEP_SENT):
+    """Delete the rows of emails sent long ago: an address is kept only as long as it may be needed."""
+    return OutgoingEmail.objects.filter(sent_at__lt=timezone.now() - older_than).delete()[0]
 
 
 def _due(queryset, now):

@@ -8,6 +8,7 @@ import threading
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import close_old_connections, connection
 from django.test import Client
@@ -62,6 +63,16 @@ class TestWhenTheMailServerIsDown:
 
         send_outbox()
         assert len(mail.outbox) == 1
+
+    def test_signing_in_before_the_email_came_asks_for_a_new_one(self, client, settings):
+        settings.EMAIL_BACKEND = FAILING
+        sign_up(client)
+        cache.clear()  # as if allauth's few minutes between verification emails have passed
+        settings.EMAIL_BACKEND = WORKING
+        response = sign_in(Client(), "new@example.org")
+        assert response.url == reverse("account_email_verification_sent")
+        assert OutgoingEmail.objects.count() == 2 and len(mail.outbox) == 1
+        assert "/accounts/confirm-email/" in mail.outbox[0].body
 
     def test_a_password_reset_completes_tells_the_person_and_the_next_run_delivers(self, client, settings):
         user = User.objects.create_user("coordinator@example.org", password=PASSWORD)
@@ -120,6 +131,13 @@ class TestNothingGoesTwice:
         send_outbox()
         send_outbox()
         assert len(mail.outbox) == 1
+
+    def test_rows_of_emails_sent_long_ago_are_deleted(self):
+        queue_email("old@example.org", "Old", "text")
+        queue_email("recent@example.org", "Recent", "text")
+        OutgoingEmail.objects.filter(subject="Old").update(sent_at=timezone.now() - datetime.timedelta(days=31))
+        send_outbox()
+        assert list(OutgoingEmail.objects.values_list("subject", flat=True)) == ["Recent"]
 
     def test_nothing_is_said_about_email_when_it_went(self, client):
         assert "We could not send" not in sign_up(client).content.decode()

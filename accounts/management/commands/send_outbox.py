@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from accounts.outbox import send_due
+from accounts.outbox import forget_sent, send_due
 
 
 class Command(BaseCommand):
@@ -13,4 +13,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sent, failed = send_due()
+        forget_sent()
         self.stdout.write(f"Sent {sent} email(s); {failed} could not be sent and will be tried again.")
