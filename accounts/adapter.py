@@ -32,18 +32,25 @@ class AccountAdapter(DefaultAccountAdapter):
 def _tell_if_not_sent(request, queued, template_prefix):
     if is_sent(queued):
         return
-    if "password_reset" in template_prefix:
-        again = format_html('<a href="{}">{}</a>', reverse("account_reset_password"), _("ask for a new link"))
-    elif "email_confirmation" in template_prefix:
-        where = "account_email" if request.user.is_authenticated else "account_login"
-        text = _("ask for a new link") if request.user.is_authenticated else _("sign in and we will send a new link")
-        again = format_html('<a href="{}">{}</a>', reverse(where), text)
-    else:
-        again = ""
+    messages.warning(request, _not_sent_message(request, template_prefix))
+
+
+def _not_sent_message(request, template_prefix):
+    """What to say, chosen by the page asked from rather than the email's kind.
+
+    Signing up with an address that has an account, or asking to reset a password for one that has none,
+    sends a different email (so nobody learns which addresses have accounts): the page must say the same.
+    """
     message = _("We could not send the email just now. It is saved and we will keep trying, so it may still arrive.")
-    if again:
-        message = format_html("{} {}", message, format_html(_("If nothing has come within an hour, {}."), again))
-    messages.warning(request, message)
+    if request.path == reverse("account_reset_password"):
+        again = format_html('<a href="{}">{}</a>', reverse("account_reset_password"), _("ask for a new link"))
+    elif request.path in (reverse("account_signup"), reverse("account_login")):
+        again = format_html('<a href="{}">{}</a>', reverse("account_login"), _("sign in and we will send a new link"))
+    elif "email_confirmation" in template_prefix and request.user.is_authenticated:
+        again = format_html('<a href="{}">{}</a>', reverse("account_email"), _("ask for a new link"))
+    else:
+        return message
+    return format_html("{} {}", message, format_html(_("If nothing has come within an hour, {}."), again))
 
 
 class MFAAdapter(DefaultMFAAdapter):

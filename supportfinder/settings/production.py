@@ -45,3 +45,6 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+# Emails are first tried while the page that causes them is answered: a mail server that does not answer
+# must not hold the page for long (the outbox keeps the email and send_outbox tries again).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

@@ -174,3 +174,27 @@ class TestNothingGoesTwice:
             thread.join()
         assert sorted(SlowEmailBackend.delivered) == sorted(f"Message {number}" for number in range(30))
         assert not OutgoingEmail.objects.filter(sent_at__isnull=True).exists()
+
+
+class TestTheMessageSaysNothingAboutWhoHasAnAccount:
+    def test_a_reset_for_an_unknown_address_reads_the_same_as_for_an_account(self, client, settings):
+        user = User.objects.create_user("coordinator@example.org", password=PASSWORD)
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        settings.EMAIL_BACKEND = FAILING
+
+        def warning(email):
+            page = Client().post("/accounts/password/reset/", {"email": email}, follow=True).content.decode()
+            return page[page.index("We could not send"):].split("</", 1)[0]
+
+        assert warning("coordinator@example.org") == warning("nobody@example.org")
+
+    def test_signing_up_with_a_taken_address_reads_the_same_as_a_new_one(self, client, settings):
+        user = User.objects.create_user("coordinator@example.org", password=PASSWORD)
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        settings.EMAIL_BACKEND = FAILING
+
+        def warning(email):
+            page = sign_up(Client(), email).content.decode()
+            return page[page.index("We could not send"):].split("</", 1)[0]
+
+        assert warning("coordinator@example.org") == warning("new@example.org")
