@@ -1,4 +1,4 @@
-"""Staff pages need two-factor authentication: staff without it are sent to set it up first."""
+"""Staff pages need two-factor authentication, and staff set it up only with a one-time enrolment link."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,16 +6,23 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .enrolment import may_enrol
 from .permissions import user_has_mfa
+
+# allauth's pages that add a way to pass two-factor authentication to an account.
+ENROLMENT_URL_NAMES = ["mfa_activate_totp", "mfa_generate_recovery_codes"]
 
 
 class StaffMfaMiddleware:
-    """Send signed-in staff without an authenticator app to set one up before any staff page.
+    """Keep staff without an authenticator app away from staff pages, and from setting one up on their own.
 
-    Staff pages are the paths under settings.STAFF_MFA_PATH_PREFIXES (the admin and the review
-    pages). Everything else stays open to them, so the account and MFA pages, signing out and
-    static files always work; the admin's own logout is let through as well. Anyone else passes
-    untouched: the pages themselves decide what visitors and non-staff may see.
+    Staff pages are the paths under settings.STAFF_MFA_PATH_PREFIXES (the admin and the review pages);
+    staff without an authenticator app are sent to accounts.enrolment's page, which explains how to get
+    a one-time enrolment link. allauth's set-up pages open to them only after such a link was opened in
+    this browser (accounts.enrolment.may_enrol), so the password alone is not enough to enrol.
+    Everything else stays open to them, so account pages, signing out and static files always work; the
+    admin's own logout is let through as well. Anyone else passes untouched: non-staff set up two-factor
+    authentication freely, and the pages themselves decide what visitors and non-staff may see.
     """
 
     def __init__(self, get_response):
@@ -23,9 +30,13 @@ class StaffMfaMiddleware:
 
     def __call__(self, request):
         # The path is checked first, so browsing never touches the session (and never sets a cookie).
-        if self.is_staff_page(request.path_info) and self.needs_mfa(request.user):
+        path = request.path_info
+        if self.is_staff_page(path) and self.needs_mfa(request.user):
             messages.warning(request, _("Staff pages need two-factor authentication. Please set it up first."))
-            return redirect("mfa_activate_totp")
+            return redirect("accounts:staff_enrolment")
+        if self.is_enrolment_page(path) and self.needs_mfa(request.user):
+            if not may_enrol(request):
+                return redirect("accounts:staff_enrolment")
         return self.get_response(request)
 
     @staticmethod
@@ -33,6 +44,10 @@ class StaffMfaMiddleware:
         if path == reverse("admin:logout"):
             return False
         return path.startswith(tuple(settings.STAFF_MFA_PATH_PREFIXES))
+
+    @staticmethod
+    def is_enrolment_page(path):
+        return path in {reverse(name) for name in ENROLMENT_URL_NAMES}
 
     @staticmethod
     def needs_mfa(user):

@@ -36,7 +36,8 @@ def staff_with_mfa_required(view):
             raise Http404
         if not user_has_mfa(user):
             messages.warning(request, _("Staff pages need two-factor authentication. Please set it up first."))
-            return redirect("mfa_activate_totp")
+            # Set up through a one-time enrolment link (accounts.enrolment), never the password alone.
+            return redirect("accounts:staff_enrolment")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -11,8 +11,18 @@ from django.utils.deconstruct import deconstructible
 class PrivateStorage(FileSystemStorage):
     """Files under settings.PRIVATE_MEDIA_ROOT, read at each use so tests can point it at a temporary folder.
 
-    There is no URL: a file reaches a browser only through a view that checks who is asking.
+    There is no URL: a file reaches a browser only through a view that checks who is asking. Files are
+    written readable by the server's own user only (0600, folders 0700), whatever FILE_UPLOAD_PERMISSIONS
+    says for other files and whatever the process's umask, so another account on the machine cannot read them.
     """
+
+    @property
+    def file_permissions_mode(self):
+        return 0o600
+
+    @property
+    def directory_permissions_mode(self):
+        return 0o700
 
     @property
     def base_location(self):

@@ -116,6 +116,8 @@ ACCOUNT_CHANGE_EMAIL = True
 # Tell the account holder by email when their password or email address changes.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "SupportFinder: "
+# Account emails (verification, password reset, notices) go through the outbox (accounts.outbox).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # ACCOUNT_RATE_LIMITS stays at allauth's defaults (e.g. 5 failed logins per address per 5 minutes,
 # 10 per IP per minute), counted in the cache (CACHES): no log of attempts is kept.
 # https://docs.allauth.org/en/latest/account/rate_limits.html
@@ -130,6 +132,8 @@ MFA_TOTP_ISSUER = "SupportFinder"
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 # Paths only staff with an authenticator app may open (the admin and the review pages).
 STAFF_MFA_PATH_PREFIXES = ["/admin/", "/coordinate/review/"]
+# Staff set up two-factor authentication only with a one-time link (accounts.enrolment), valid this long.
+STAFF_ENROLMENT_LINK_HOURS = env.int("STAFF_ENROLMENT_LINK_HOURS", default=24)
 
 # "Sessions" lists each sign-in with the IP address and browser it came from, for the account
 # holder only. They are stored at sign-in and not updated on every request.
@@ -147,6 +151,13 @@ USE_TZ = True
 # Accreditation evidence: private files, outside MEDIA_ROOT and static, served only through a
 # permission-checking view (groups.accreditation.views). With several app servers, point it at shared storage.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
+# Evidence is the only upload: a file over its limit is dropped as it arrives, never stored in full
+# (groups.accreditation.uploads); then Django's own handlers, in memory up to 2.5 MB, else a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "groups.accreditation.uploads.EvidenceUploadLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

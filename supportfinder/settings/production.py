@@ -11,7 +11,12 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY in the environment.")
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trust a proxy's "this came over HTTPS" header only when one is configured: a server reached directly
+# would otherwise believe a visitor's own X-Forwarded-Proto: https and skip the redirect to HTTPS.
+# Set TRUSTED_PROXY_SSL_HEADER=X-Forwarded-Proto behind a load balancer that sets (and overwrites) it.
+_proxy_ssl_header = env("TRUSTED_PROXY_SSL_HEADER", default="").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Preloading is hard to undo; set SECURE_HSTS_PRELOAD=False before the domain is ready for it.
@@ -40,3 +45,6 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+# Emails are first tried while the page that causes them is answered: a mail server that does not answer
+# must not hold the page for long (the outbox keeps the email and send_outbox tries again).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

@@ -19,7 +19,8 @@ class TestStaffNeedAnAuthenticatorApp:
         client.force_login(staff)
         response = client.get(url)
         assert response.status_code == 302
-        assert response.url == reverse("mfa_activate_totp") == MFA_SETUP
+        # Where they learn how to get a one-time enrolment link (tests/accounts/test_staff_enrolment.py).
+        assert response.url == reverse("accounts:staff_enrolment")
 
     def test_they_are_told_why(self, client, staff):
         client.force_login(staff)
@@ -44,12 +45,16 @@ class TestStaffNeedAnAuthenticatorApp:
         client.force_login(staff)
         assert client.get(url).status_code == 200
 
-    def test_staff_set_it_up_where_they_are_sent_and_then_open_the_admin(self, client, staff):
+    def test_staff_set_it_up_with_an_enrolment_link_and_then_open_the_admin(self, client, staff):
+        from accounts.enrolment import issue_enrolment_link
+
+        link = issue_enrolment_link(staff).removeprefix("http://127.0.0.1:8000")
         sign_in(client, staff.email)
-        setup_page = client.get("/admin/").url
+        assert client.get("/admin/").url == reverse("accounts:staff_enrolment")
+        assert client.post(link).url == MFA_SETUP
         client.post("/accounts/reauthenticate/", {"password": PASSWORD})
-        assert client.get(setup_page).status_code == 200
-        client.post(setup_page, {"code": current_code(client.session["mfa.totp.secret"])})
+        assert client.get(MFA_SETUP).status_code == 200
+        client.post(MFA_SETUP, {"code": current_code(client.session["mfa.totp.secret"])})
         assert client.get("/admin/").status_code == 200
 
     def test_non_staff_get_no_admin(self, client, coordinator):

@@ -9,7 +9,8 @@ from accounts.models import User
 
 from .conftest import PASSWORD, link_in_last_email, sign_in
 
-pytestmark = pytest.mark.django_db
+# Emails go out when the transaction commits (accounts.outbox), as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class TestSignUpAndSignIn:

@@ -44,7 +44,8 @@ def outcome(response):
         location = response["Location"]
         if "/accounts/login/" in location or "/admin/login/" in location:
             return LOGIN
-        if "/accounts/2fa/" in location:
+        # Staff without two-factor authentication are sent to set it up (with a one-time link).
+        if location == "/accounts/staff-enrolment/":
             return MFA
         return MOVED
     return response.status_code

@@ -180,7 +180,7 @@ class TestQueue:
         assert logged_in(coordinator).get(url).status_code == 404
         assert logged_in(coordinator).get(review_url(claims[0])).status_code == 404
         response = logged_in(staff_without_mfa).get(url)
-        assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+        assert response.status_code == 302 and response["Location"] == reverse("accounts:staff_enrolment")
 
 
 class TestCoordinatorPages:
