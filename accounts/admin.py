@@ -3,7 +3,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import enrolment
 from .models import OutgoingEmail, User
+from .permissions import user_has_mfa
 
 
 @admin.register(User)
@@ -26,15 +28,12 @@ class UserAdmin(BaseUserAdmin):
 
         The link is shown once, here, to hand over in person or by another route than the password.
         """
-        from .enrolment import issue_enrolment_link
-        from .permissions import user_has_mfa
-
         for user in queryset:
             if not user.is_staff or user_has_mfa(user):
                 self.message_user(request, _("%(user)s needs no link: only staff without two-factor authentication "
                                              "do.") % {"user": user.email}, messages.WARNING)
                 continue
-            link = issue_enrolment_link(user, created_by=request.user)
+            link = enrolment.issue_enrolment_link(user, created_by=request.user)
             self.message_user(request, _("One-time link for %(user)s: %(link)s") % {"user": user.email, "link": link})
 
 

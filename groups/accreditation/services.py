@@ -11,10 +11,7 @@ import calendar
 import datetime
 import logging
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -31,7 +28,7 @@ from groups.accreditation.models import (
     ClaimDecision,
 )
 from groups.core.models import Group
-from groups.core.notify import notify_coordinators
+from groups.core.notify import notify_coordinators, notify_staff
 from groups.core.snapshot import diff, snapshot
 
 logger = logging.getLogger(__name__)
@@ -291,10 +288,11 @@ def claims_remind_expiring(*, today=None):
 
     Safe to run repeatedly: a claim is reminded once for each valid_until (reminder_valid_until). A claim already
     renewed with a later date is skipped; one whose renewal is waiting is left to staff (no coordinator email).
-    Returns how many claims were reminded.
+    Marking a claim and queueing its emails happen in one transaction, so "reminded" means the emails are safely
+    in the outbox (delivered and retried by it) and two runs at once cannot both remind. The emails wait for the
+    caller to send them (the daily command sends all it queued at the end). Returns (claims reminded, outbox ids).
     """
     today = today or timezone.localdate()
-    now = timezone.now()
     not_yet = Q(reminder_valid_until__isnull=True) | ~Q(reminder_valid_until=F("valid_until"))
     due = (
         expiring_claims(today).filter(not_yet)
@@ -302,48 +300,29 @@ def claims_remind_expiring(*, today=None):
         .prefetch_related("group__coordinators")
         .distinct()
     )
-    reminded = []
+    reminded, queued = 0, []
     for claim in due:
-        try:
-            with transaction.atomic():
-                # Claim the reminder first, so two runs at once cannot both send it.
-                if not AccreditationClaim.objects.filter(pk=claim.pk, valid_until=claim.valid_until).filter(
-                    not_yet
-                ).update(reminder_sent_at=now, reminder_valid_until=claim.valid_until):
-                    continue
-                if not renewal_in_progress(claim):
-                    _send_coordinator_reminders(claim)
-        except Exception:
-            # Not marked as sent, so the next run tries again.
-            logger.exception("Accreditation reminder for claim %s failed", claim.pk)
-            continue
-        reminded.append(claim)
+        with transaction.atomic():
+            if not AccreditationClaim.objects.filter(pk=claim.pk, valid_until=claim.valid_until).filter(
+                not_yet
+            ).update(reminder_sent_at=timezone.now(), reminder_valid_until=claim.valid_until):
+                continue
+            if not renewal_in_progress(claim):
+                queued += notify_coordinators(
+                    claim.group, _("SupportFinder: an accreditation needs renewing soon"),
+                    _("An accreditation shown on your listing “%(name)s” on SupportFinder lapses within %(days)s "
+                      "days. After that its badge is no longer shown.\n\nSign in to see it and renew it: %(link)s\n"),
+                    {"days": REMINDER_DAYS}, path=_claims_path(claim), deliver=False,
+                )
+        reminded += 1
     if reminded:
-        _send_staff_digest(len(reminded))
-    return len(reminded)
+        with transaction.atomic():
+            queued += notify_staff(
+                _("SupportFinder: accreditation lapsing soon"),
+                _("%(count)s verified accreditation claim(s) on SupportFinder lapse within %(days)s days; their "
+                  "coordinators have been told.\n\nSee them with the review queue: %(link)s\n"),
+                {"count": reminded, "days": REMINDER_DAYS}, path=reverse("coordinate:accreditation:queue"),
+                deliver=False,
+            )
+    return reminded, queued
 
-
-def _send_coordinator_reminders(claim):
-    """Sent at once: a failure raises, so the reminder is not marked as sent and the next run tries again."""
-    notify_coordinators(
-        claim.group, _("SupportFinder: an accreditation needs renewing soon"),
-        _("An accreditation shown on your listing “%(name)s” on SupportFinder lapses within %(days)s days. "
-          "After that its badge is no longer shown.\n\nSign in to see it and renew it: %(link)s\n"),
-        {"days": REMINDER_DAYS}, path=_claims_path(claim), at_once=True,
-    )
-
-
-def _send_staff_digest(count):
-    staff = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="")
-    link = settings.SITE_URL.rstrip("/") + reverse("coordinate:accreditation:queue")
-    body = _(
-        "%(count)s verified accreditation claim(s) on SupportFinder lapse within %(days)s days; their coordinators "
-        "have been told.\n\nSee them with the review queue: %(link)s\n"
-    ) % {"count": count, "days": REMINDER_DAYS, "link": link}
-    subject = _("SupportFinder: accreditation lapsing soon")
-    messages = [EmailMessage(subject, body, None, [user.email]) for user in staff]
-    if messages:
-        try:
-            get_connection().send_messages(messages)
-        except Exception:
-            logger.exception("Accreditation digest for staff failed")

@@ -19,13 +19,13 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
+from groups.accreditation.evidence import EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES
+
 # Room for the form's other fields and the multipart framing around the files.
 FORM_ALLOWANCE = 1024 * 1024
 
 
 def limits():
-    from groups.accreditation.services import EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES
-
     # One file more than allowed still gets the friendly "at most N files" message rather than a 400.
     return EVIDENCE_MAX_BYTES, (EVIDENCE_MAX_FILES + 1) * EVIDENCE_MAX_BYTES + FORM_ALLOWANCE
 

@@ -294,21 +294,31 @@ def group_confirm(*, group, user):
 
 
 def remind_stale_listings(*, now=None):
-    """Remind coordinators of public listings not confirmed for STALE_REMINDER_DAYS; once per period."""
+    """Remind coordinators of public listings not confirmed for STALE_REMINDER_DAYS; once per period.
+
+    Marking a listing and queueing its reminders happen in one transaction, so a listing counts as reminded
+    exactly when its emails are safely in the outbox, and two runs at once cannot both remind. The emails wait
+    for the caller to send them (the daily command sends all it queued at the end). Returns (listings reminded,
+    outbox ids).
+    """
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.STALE_REMINDER_DAYS)
     due = (
         Group.objects.published().filter(last_confirmed_at__lt=cutoff, stale_reminder_sent_at__isnull=True)
         .prefetch_related("coordinators")
     )
-    reminded = 0
+    reminded, queued = 0, []
     for group in due:
         with transaction.atomic():
-            # Claim the reminder first, so two runs at once cannot both send it.
             if not Group.objects.filter(pk=group.pk, stale_reminder_sent_at__isnull=True).update(
                 stale_reminder_sent_at=now
             ):
                 continue
-            notify_news(group, _("SupportFinder: is your listing still accurate?"))
+            queued += notify_coordinators(
+                group, _("SupportFinder: is your listing still accurate?"),
+                _("Is your listing “%(name)s” on SupportFinder still accurate? Survivors rely on it being current."
+                  "\n\nSign in to confirm it or update it: %(link)s\n"),
+                {}, path=reverse("coordinate:group", args=[group.slug]), deliver=False,
+            )
             reminded += 1
-    return reminded
+    return reminded, queued

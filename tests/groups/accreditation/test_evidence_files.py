@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.urls import reverse
 
-from groups.accreditation.services import EVIDENCE_MAX_BYTES
+from groups.accreditation.evidence import EVIDENCE_MAX_BYTES
 from groups.models import AccreditationClaim, ClaimEvidence
 from tests.groups.accreditation.support import *  # noqa: F403 (fixtures)
 from tests.groups.accreditation.support import PDF, claim_data, logged_in, upload

@@ -4,9 +4,13 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from accounts.models import OutgoingEmail
 from groups.core.notify import notify_coordinators
 from groups.core.snapshot import diff, display, snapshot
 from groups.models import Group
@@ -35,11 +39,21 @@ class TestNotifyCoordinators:
         notify_coordinators(group, "Subject", BODY, {"extra": ""}, path="/coordinate/", exclude=one)
         assert [m.to for m in mail.outbox] == [["two@example.org"]]
 
-    def test_a_failure_undoes_nothing_unless_sent_at_once(self, group):
+    def test_mail_down_loses_nothing_and_the_next_sender_run_delivers_once(self, group):
         with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=OSError):
-            notify_coordinators(group, "Subject", BODY, {"extra": ""}, path="/")  # logged, not raised
-            with pytest.raises(OSError):
-                notify_coordinators(group, "Subject", BODY, {"extra": ""}, path="/", at_once=True)
+            queued = notify_coordinators(group, "Subject", BODY, {"extra": ""}, path="/")  # not raised
+        assert len(queued) == 2 and mail.outbox == []
+        assert OutgoingEmail.objects.filter(pk__in=queued, sent_at__isnull=True).count() == 2
+        OutgoingEmail.objects.filter(pk__in=queued).update(next_attempt_at=timezone.now())
+        call_command("send_outbox")
+        call_command("send_outbox")
+        assert sorted(m.to for m in mail.outbox) == [["one@example.org"], ["two@example.org"]]
+
+    def test_nothing_is_queued_when_the_change_is_undone(self, group):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            notify_coordinators(group, "Subject", BODY, {"extra": ""}, path="/")
+            raise RuntimeError
+        assert not OutgoingEmail.objects.exists() and mail.outbox == []
 
 
 @pytest.mark.django_db
