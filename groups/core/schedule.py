@@ -46,7 +46,6 @@ from groups.core.vocabulary import (  # noqa: F401 (re-exported)
     WEEKLY,
 )
 
-
 # A next meeting further away than this is not shown as a date: such a value comes from a mistyped "first meeting
 # on", and pages say to ask the group instead. It also bounds the search for a monthly rule's next date.
 HORIZON = timedelta(days=366 * 10)

@@ -215,3 +215,9 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 STALE_REMINDER_DAYS = env.int("STALE_REMINDER_DAYS", default=182)
 # ...and the public page says it has not been confirmed recently after this many.
 STALE_NOTICE_DAYS = env.int("STALE_NOTICE_DAYS", default=365)
+
+# --- Meeting dates (helper "sched", issue 11 item 2) ------------------------------------------------------------
+# A meeting's "first meeting on" date must fall within this many years before and after today when it is entered,
+# so a mistyped year (9999) can never reach the schedule arithmetic through a form.
+MEETING_DATE_PAST_YEARS = env.int("MEETING_DATE_PAST_YEARS", default=2)
+MEETING_DATE_FUTURE_YEARS = env.int("MEETING_DATE_FUTURE_YEARS", default=5)
