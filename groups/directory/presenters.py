@@ -138,6 +138,8 @@ def accreditation_badge(group):
 def zone_label(tz_name):
     """A time zone as people name it: "New York time" for America/New_York, "UTC" for UTC."""
     name = str(tz_name or "")
+    if schedule.zone_or_none(name) is None:
+        return _("local time")  # a stored name that is no zone: never shown as if it were a city
     if name in ("UTC", "Etc/UTC", "Etc/GMT", "GMT"):
         return "UTC"
     if name.startswith("Etc/GMT") and len(name) > 7:

@@ -184,3 +184,14 @@ def test_the_site_zone_does_not_leak_into_what_is_shown(client, six_zones, setti
         after = visible_text(client.get("/groups/chicago/").content.decode())
     assert "Next meeting Sunday 6 December 2026, 10:30 (Chicago time)" in before
     assert "Next meeting Sunday 6 December 2026, 10:30 (Chicago time)" in after
+
+
+@pytest.mark.parametrize("zone, label", [
+    ("America/New_York", "New York time"), ("America/Argentina/Buenos_Aires", "Buenos Aires time"),
+    ("Asia/Kolkata", "Kolkata time"), ("UTC", "UTC"), ("Etc/GMT+5", "UTC−5"), ("Etc/GMT-10", "UTC+10"),
+    ("Mars/Olympus_Mons", "local time"), ("", "local time"),
+])
+def test_zones_are_named_as_people_name_them(zone, label):
+    from groups.directory.presenters import zone_label
+
+    assert zone_label(zone) == label
