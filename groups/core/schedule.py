@@ -21,9 +21,9 @@ same way, which also bounds the work done for any stored value.
 
 Why arithmetic and not dateutil's ``rrule``: one rule per meeting, :func:`recurrence_rule`, gives the RFC 5545
 RRULE of the calendar file, and a property test checks that dateutil's ``rrule`` of that RRULE yields exactly the
-dates computed here. Computing the next meeting through ``rrule`` itself was measured 7× slower (next occurrence
-for 100,000 meetings: 2.4 s with this arithmetic, 17.0 s building an ``rrule`` per meeting and asking for
-``xafter``), and ``sort=next`` computes one for every matching group.
+dates computed here. Computing the next meeting through ``rrule`` itself was measured about 4× slower (next
+occurrence of 100,000 varied meetings in six zones, CPU time: 1.4 s with this arithmetic, 5.9 s building an
+``rrule`` per meeting and asking for ``xafter``), and ``sort=next`` computes one for every matching group.
 """
 
 from __future__ import annotations
