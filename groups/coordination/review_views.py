@@ -11,7 +11,7 @@ from groups.coordination import selectors, services
 from groups.coordination.forms import ReasonForm
 from groups.core.models import Group
 from groups.core.models.group import APPROVE, REJECT, REQUEST_CHANGES
-from groups.directory.views import decorate_for_detail
+from groups.directory.presenters import group_page
 
 DONE = {
     APPROVE: gettext_lazy("Approved and published."),
@@ -62,5 +62,5 @@ def review(request, pk):
 def review_preview(request, pk):
     group = _review_item_or_404(pk)
     shown = Group.objects.for_detail_page().get(pk=group.pk)
-    decorate_for_detail(shown)
-    return render(request, "groups/group_detail.html", {"group": shown, "preview_of": group.revision_of or group})
+    return render(request, "groups/group_detail.html",
+                  {"group": shown, "page": group_page(shown), "preview_of": group.revision_of or group})

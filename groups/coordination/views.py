@@ -25,7 +25,7 @@ from groups.coordination.forms import (
 from groups.core.models import Group, Place
 from groups.core.models.group import CLOSE, PAUSE, REOPEN
 from groups.core.permissions import coordinated_group_or_404
-from groups.directory.views import decorate_for_detail
+from groups.directory.presenters import group_page
 
 STATUS_DONE = {
     PAUSE: gettext_lazy("Paused: the listing stays up and says the group is not taking new members."),
@@ -159,8 +159,7 @@ def group_preview(request, slug):
     group = coordinated_group_or_404(request.user, slug)
     target = presenters.proposed_change(group) or group
     shown = Group.objects.for_detail_page().get(pk=target.pk)
-    decorate_for_detail(shown)
-    return render(request, "groups/group_detail.html", {"group": shown, "preview_of": group})
+    return render(request, "groups/group_detail.html", {"group": shown, "page": group_page(shown), "preview_of": group})
 
 
 @coordinator_required

@@ -13,6 +13,17 @@ are resolved the way :mod:`zoneinfo` does with ``fold=0``:
 
 ``starts_on`` ("first meeting on") counts the weeks of an every-N-weeks series and is also honoured as a lower bound
 for weekly and monthly meetings when it is set: there is no meeting before it.
+
+Stored data can never make these functions raise: an unknown frequency, a weekday or week of the month out of
+range, a date at either end of the calendar or a time zone that does not exist all mean "no computable next
+meeting" (None), and pages then say to ask the group. A next meeting more than :data:`HORIZON` away is treated the
+same way, which also bounds the work done for any stored value.
+
+Why arithmetic and not dateutil's ``rrule``: one rule per meeting, :func:`recurrence_rule`, gives the RFC 5545
+RRULE of the calendar file, and a property test checks that dateutil's ``rrule`` of that RRULE yields exactly the
+dates computed here. Computing the next meeting through ``rrule`` itself was measured about 4× slower (next
+occurrence of 100,000 varied meetings in six zones, CPU time: 1.4 s with this arithmetic, 5.9 s building an
+``rrule`` per meeting and asking for ``xafter``), and ``sort=next`` computes one for every matching group.
 """
 
 from __future__ import annotations
@@ -35,11 +46,29 @@ from groups.core.vocabulary import (  # noqa: F401 (re-exported)
     WEEKLY,
 )
 
+# A next meeting further away than this is not shown as a date: such a value comes from a mistyped "first meeting
+# on", and pages say to ask the group instead. It also bounds the search for a monthly rule's next date.
+HORIZON = timedelta(days=366 * 10)
+# Week-of-month values the arithmetic can place: the 1st to 5th, or the last to 5th-from-last, weekday.
+WEEKS_OF_MONTH = frozenset(range(-5, 6)) - {0}
 
-@functools.cache
+
+@functools.lru_cache(maxsize=1024)
 def zone(tz_name: str) -> ZoneInfo:
-    """A time zone, loaded once per process (ZoneInfo's own cache keeps only a few strongly)."""
+    """A time zone, loaded once per process (ZoneInfo's own cache keeps only a few strongly).
+
+    Raises ``ZoneInfoNotFoundError`` (a KeyError) or ValueError for a name that is not a zone; see
+    :func:`zone_or_none`.
+    """
     return ZoneInfo(tz_name)
+
+
+def zone_or_none(tz_name) -> ZoneInfo | None:
+    """The zone called ``tz_name``, or None when no such zone exists (a stored value is never trusted)."""
+    try:
+        return zone(tz_name)
+    except (KeyError, ValueError, TypeError, OSError):
+        return None
 
 
 # One source for frequencies and weekdays (groups.core.vocabulary); re-exported for this module's readers.
@@ -54,20 +83,29 @@ def is_schedulable(meeting) -> bool:
     """
     if meeting.frequency not in (WEEKLY, EVERY_N_WEEKS, MONTHLY):
         return False
-    if meeting.weekday is None or meeting.start_time is None:
+    if not _is_weekday(meeting.weekday) or not isinstance(meeting.start_time, time):
         return False
-    if meeting.frequency == MONTHLY and not meeting.week_of_month:
+    if meeting.frequency == MONTHLY and meeting.week_of_month not in WEEKS_OF_MONTH:
         return False
-    if meeting.frequency == EVERY_N_WEEKS and meeting.starts_on is None:
+    if meeting.frequency == EVERY_N_WEEKS and not isinstance(meeting.starts_on, date):
+        return False
+    if meeting.starts_on is not None and not isinstance(meeting.starts_on, date):
         return False
     return True
+
+
+def _is_weekday(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6
 
 
 def interval_of(meeting) -> int:
     """The number of weeks between meetings of an every-N-weeks series (at least 1); 1 for a weekly meeting."""
     if meeting.frequency != EVERY_N_WEEKS:
         return 1
-    return max(1, int(meeting.interval_weeks or 1))
+    try:
+        return max(1, int(meeting.interval_weeks or 1))
+    except (TypeError, ValueError):
+        return 1
 
 
 def localize(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -100,44 +138,49 @@ def _series_anchor(meeting) -> date:
 
 
 def occurrence_dates(meeting, from_date: date) -> Iterator[date]:
-    """Yield, in order and without end, the local dates on or after ``from_date`` on which the meeting happens.
+    """Yield, in order, the local dates on or after ``from_date`` on which the meeting happens.
 
-    Yields nothing for a meeting that is not schedulable (see :func:`is_schedulable`).
+    Yields nothing for a meeting that is not schedulable (see :func:`is_schedulable`), and stops at the end of the
+    calendar (9999-12-31) instead of raising.
     """
     if not is_schedulable(meeting):
         return
-    weekday = meeting.weekday
     if meeting.starts_on is not None and meeting.starts_on > from_date:
         from_date = meeting.starts_on
+    try:
+        if meeting.frequency == MONTHLY:
+            yield from _monthly_dates(meeting, from_date)
+        else:
+            yield from _weekly_dates(meeting, from_date)
+    except OverflowError:  # past 9999-12-31: there is no later date to give
+        return
 
-    if meeting.frequency == MONTHLY:
-        year, month = from_date.year, from_date.month
-        while True:
-            day = _nth_weekday(year, month, weekday, meeting.week_of_month)
-            if day is not None and day >= from_date:
-                yield day
-            month += 1
-            if month > 12:
-                year, month = year + 1, 1
-            if year > date.max.year:
-                return
 
-    step = 7 * interval_of(meeting)
+def _monthly_dates(meeting, from_date: date) -> Iterator[date]:
+    year, month = from_date.year, from_date.month
+    while year <= date.max.year:
+        day = _nth_weekday(year, month, meeting.weekday, meeting.week_of_month)
+        if day is not None and day >= from_date:
+            yield day
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+
+
+def _weekly_dates(meeting, from_date: date) -> Iterator[date]:
+    step = timedelta(days=7 * interval_of(meeting))
     if meeting.frequency == EVERY_N_WEEKS:
         anchor = _series_anchor(meeting)
         if from_date <= anchor:
             day = anchor
         else:
-            periods = -(-(from_date - anchor).days // step)  # ceiling division
-            day = anchor + timedelta(days=periods * step)
+            periods = -(-(from_date - anchor) // step)  # ceiling division
+            day = anchor + periods * step
     else:
-        day = from_date + timedelta(days=(weekday - from_date.weekday()) % 7)
+        day = from_date + timedelta(days=(meeting.weekday - from_date.weekday()) % 7)
     while True:
         yield day
-        try:
-            day += timedelta(days=step)
-        except OverflowError:
-            return
+        day += step
 
 
 def _require_aware(value: datetime, name: str) -> None:
@@ -145,21 +188,35 @@ def _require_aware(value: datetime, name: str) -> None:
         raise ValueError(f"{name} must be an aware datetime")
 
 
+def _starts(meeting, tz: ZoneInfo, start: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """``(local start, UTC start)`` of each meeting from the local date of ``start`` on; ends at the calendar's end."""
+    try:
+        from_date = start.astimezone(tz).date()
+    except OverflowError:
+        return
+    for day in occurrence_dates(meeting, from_date):
+        try:
+            moment = localize(day, meeting.start_time, tz)
+            # Compare in UTC: datetimes sharing a tzinfo compare by wall clock, ignoring fold.
+            yield moment, moment.astimezone(UTC)
+        except OverflowError:  # within hours of the calendar's end, in a zone behind or ahead of UTC
+            return
+
+
 def occurrences(meeting, tz_name: str, start: datetime, end: datetime) -> Iterator[datetime]:
     """Yield the meeting's starts in ``[start, end)`` as aware datetimes in the zone ``tz_name``.
 
     ``start`` and ``end`` are aware datetimes in any zone; they are compared as instants. Yields nothing for a
-    "by arrangement" or incomplete meeting.
+    "by arrangement" or incomplete meeting, or a zone that does not exist.
     """
     _require_aware(start, "start")
     _require_aware(end, "end")
-    tz = zone(tz_name)
+    tz = zone_or_none(tz_name)
+    if tz is None:
+        return
     start_utc, end_utc = start.astimezone(UTC), end.astimezone(UTC)
     # The resolved time is always on its own local date, so no earlier date can hold a start after `start`.
-    for day in occurrence_dates(meeting, start.astimezone(tz).date()):
-        moment = localize(day, meeting.start_time, tz)
-        # Compare in UTC: datetimes sharing a tzinfo compare by wall clock, ignoring fold.
-        moment_utc = moment.astimezone(UTC)
+    for moment, moment_utc in _starts(meeting, tz, start):
         if moment_utc >= end_utc:
             return
         if moment_utc >= start_utc:
@@ -172,14 +229,18 @@ def next_occurrence(meeting, tz_name: str, after: datetime) -> datetime | None:
     ``after`` is an aware datetime in any zone; a meeting starting at exactly ``after`` counts. Weekly meetings fall
     on the next such weekday; every-N-weeks meetings on ``starts_on`` plus a whole number of N-week periods (never
     before ``starts_on``); monthly ones on the Nth (1–4) or last (-1) such weekday of the month. The local start time
-    is kept across daylight-saving changes. Returns None for "by arrangement" and for incomplete meetings.
+    is kept across daylight-saving changes. Returns None for "by arrangement" and for incomplete meetings, and for
+    any stored value that gives no meeting within :data:`HORIZON` (never an exception).
     """
     _require_aware(after, "after")
-    tz = zone(tz_name)
+    tz = zone_or_none(tz_name)
+    if tz is None:
+        return None
     after_utc = after.astimezone(UTC)
-    for day in occurrence_dates(meeting, after.astimezone(tz).date()):
-        moment = localize(day, meeting.start_time, tz)
-        if moment.astimezone(UTC) >= after_utc:
+    for moment, moment_utc in _starts(meeting, tz, after):
+        if moment_utc - after_utc > HORIZON:
+            return None
+        if moment_utc >= after_utc:
             return moment
     return None
 
@@ -243,7 +304,7 @@ def describe(meeting) -> str:
     """
     if meeting.frequency == BY_ARRANGEMENT:
         return gettext("By arrangement")
-    if meeting.weekday is None:
+    if meeting.frequency not in (WEEKLY, EVERY_N_WEEKS, MONTHLY) or not _is_weekday(meeting.weekday):
         return gettext("Times to be confirmed")
     weekday_name = str(WEEKDAYS[meeting.weekday].name)
 
@@ -257,9 +318,9 @@ def describe(meeting) -> str:
     else:
         when = gettext("Every %(weekday)s") % {"weekday": weekday_name}
 
-    if meeting.start_time is None:
+    if not isinstance(meeting.start_time, time):
         return when
-    if meeting.end_time is None:
+    if not isinstance(meeting.end_time, time):
         times = _format_time(meeting.start_time)
     else:
         times = gettext("%(start)s–%(end)s") % {
@@ -267,3 +328,21 @@ def describe(meeting) -> str:
             "end": _format_time(meeting.end_time),
         }
     return gettext("%(when)s, %(times)s") % {"when": when, "times": times}
+
+
+def recurrence_rule(meeting) -> dict | None:
+    """The meeting's rule as RFC 5545 RRULE parts (``{"FREQ": "WEEKLY", "BYDAY": "TU"}``), or None if unscheduled.
+
+    The one statement of the rule outside the arithmetic above: the calendar file publishes it, and a property
+    test checks that dateutil's ``rrule`` of it gives the dates :func:`occurrence_dates` gives.
+    """
+    if not is_schedulable(meeting):
+        return None
+    byday = ICAL_WEEKDAYS[meeting.weekday]
+    if meeting.frequency == MONTHLY:
+        return {"FREQ": "MONTHLY", "BYDAY": f"{meeting.week_of_month}{byday}"}
+    rule = {"FREQ": "WEEKLY"}
+    if meeting.frequency == EVERY_N_WEEKS:
+        rule["INTERVAL"] = interval_of(meeting)
+    rule["BYDAY"] = byday
+    return rule

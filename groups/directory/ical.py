@@ -7,7 +7,6 @@ group's join link is never included — the file says joining details come from 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext
 from icalendar import Calendar, Event
@@ -23,17 +22,6 @@ VTIMEZONE_YEARS = 20
 def meeting_uid(meeting) -> str:
     """The stable UID of a meeting's VEVENT, so re-importing updates rather than duplicates it."""
     return f"meeting-{meeting.pk}@supportfinder"
-
-
-def _rrule(meeting) -> dict:
-    byday = schedule.ICAL_WEEKDAYS[meeting.weekday]
-    if meeting.frequency == schedule.MONTHLY:
-        return {"FREQ": "MONTHLY", "BYDAY": f"{meeting.week_of_month}{byday}"}
-    rule = {"FREQ": "WEEKLY"}
-    if meeting.frequency == schedule.EVERY_N_WEEKS:
-        rule["INTERVAL"] = schedule.interval_of(meeting)
-    rule["BYDAY"] = byday
-    return rule
 
 
 def _location(place) -> str:
@@ -65,10 +53,10 @@ def group_calendar(group, meetings, place, now: datetime, detail_url: str | None
     the RRULE repeats the right local time. A meeting without an end time has no DTEND. "By arrangement" and
     incomplete meetings produce no VEVENT. A VTIMEZONE for the group's zone is built by icalendar
     (``Calendar.add_missing_timezones``). The location is only what the place's visibility allows, and the join
-    link is never included.
+    link is never included. A stored value that gives no next meeting (see :func:`schedule.next_occurrence`), or a
+    time zone that does not exist, leaves that meeting out: the file is always well formed.
     """
-    tz = ZoneInfo(group.time_zone)
-    local_now = now.astimezone(tz)
+    tz = schedule.zone_or_none(group.time_zone)
     stamp = now.astimezone(UTC).replace(microsecond=0)
 
     cal = Calendar()
@@ -81,7 +69,7 @@ def group_calendar(group, meetings, place, now: datetime, detail_url: str | None
     location = _location(place)
     description = _description(group, detail_url)
     first_dates = []
-    for meeting in meetings:
+    for meeting in meetings if tz is not None else ():
         start = schedule.next_occurrence(meeting, group.time_zone, now)
         if start is None:
             continue
@@ -95,7 +83,7 @@ def group_calendar(group, meetings, place, now: datetime, detail_url: str | None
         event.add("dtstart", dtstart)
         if meeting.end_time is not None:
             event.add("dtend", datetime.combine(day, meeting.end_time.replace(tzinfo=None), tzinfo=tz))
-        event.add("rrule", _rrule(meeting))
+        event.add("rrule", schedule.recurrence_rule(meeting))
         if description:
             event.add("description", description)
         event.add("location", location)
@@ -103,7 +91,8 @@ def group_calendar(group, meetings, place, now: datetime, detail_url: str | None
         first_dates.append(day)
 
     if first_dates:
-        first = min([*first_dates, local_now.date()])
+        # Next meetings lie within schedule.HORIZON of now, so these years are always real ones.
+        first = min([*first_dates, now.astimezone(tz).date()])
         first_date = date(first.year, 1, 1)
         cal.add_missing_timezones(first_date=first_date, last_date=date(first.year + VTIMEZONE_YEARS, 1, 1))
     return cal.to_ical()

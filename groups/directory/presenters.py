@@ -1,9 +1,11 @@
 """Turn search results and groups into what pages and the JSON show (no queries here)."""
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from groups.core import schedule
@@ -111,7 +113,7 @@ def distance_label(group):
 
 
 def next_meeting(group, now=None):
-    """The group's next meeting as an aware datetime in its own zone, or None."""
+    """The group's next meeting as an aware datetime in its own zone, or None (never an exception)."""
     found = schedule.next_meeting(list(group.meeting_times.all()), group.time_zone, now or timezone.now())
     return found[0] if found else None
 
@@ -128,3 +130,119 @@ def accreditation_badge(group):
     """The current verified claim that earns a badge, or None. Prefetched by with_accreditation_status()."""
     claims = getattr(group, "current_claims", [])
     return claims[0] if claims else None
+
+
+# --- a group's times, in the group's own zone --------------------------------------------------------------------
+
+
+def zone_label(tz_name):
+    """A time zone as people name it: "New York time" for America/New_York, "UTC" for UTC."""
+    name = str(tz_name or "")
+    if schedule.zone_or_none(name) is None:
+        return _("local time")  # a stored name that is no zone: never shown as if it were a city
+    if name in ("UTC", "Etc/UTC", "Etc/GMT", "GMT"):
+        return "UTC"
+    if name.startswith("Etc/GMT") and len(name) > 7:
+        # POSIX names have the sign reversed: Etc/GMT+5 is five hours behind UTC.
+        sign = "−" if name[7] == "+" else "+"
+        return f"UTC{sign}{name[8:]}"
+    city = name.rsplit("/", 1)[-1].replace("_", " ")
+    return _("%(city)s time") % {"city": city}
+
+
+@dataclass(frozen=True)
+class MeetingWhen:
+    """One start time as a person reads it: the wall-clock time of the zone it names (never the site's zone).
+
+    ``at`` is an aware datetime in the group's zone. The text is formatted from ``at`` directly: Django's
+    ``date`` filter would first move it into the site's time zone and so show London's clock under the group's
+    zone name.
+    """
+
+    at: datetime.datetime
+    zone: str
+
+    @property
+    def iso(self):
+        return self.at.isoformat()
+
+    @property
+    def text(self):
+        """Weekday, day, month, year and 24-hour time, e.g. "Wednesday 2 December 2026, 10:00"."""
+        return formats.date_format(self.at, "l j F Y, H:i")
+
+    def short_text(self, now):
+        """As :attr:`text`, without the year when it is the current year there (for cards)."""
+        if self.at.year == now.astimezone(self.at.tzinfo).year:
+            return formats.date_format(self.at, "l j F, H:i")
+        return self.text
+
+    @property
+    def zone_label(self):
+        return zone_label(self.zone)
+
+
+@dataclass(frozen=True)
+class GroupCard:
+    """What a result card shows about a group, beyond the group's own fields (which templates read from ``group``).
+
+    ``ask_the_group`` is set when the group lists scheduled meetings but no next date can be worked out from them
+    (a stored value out of range): the card says to ask the group rather than show a wrong or missing date.
+    """
+
+    group: object
+    next_meeting: MeetingWhen | None
+    next_meeting_short: str
+    ask_the_group: bool
+    location_label: str
+    badge: object
+    distance_label: str | None
+
+    @classmethod
+    def build(cls, group, now):
+        meetings = list(group.meeting_times.all())
+        found = schedule.next_meeting(meetings, group.time_zone, now)
+        when = MeetingWhen(found[0], group.time_zone) if found else None
+        return cls(
+            group=group, next_meeting=when, next_meeting_short=when.short_text(now) if when else "",
+            ask_the_group=when is None and any(meeting.is_scheduled for meeting in meetings),
+            location_label=location_label(group), badge=accreditation_badge(group),
+            distance_label=distance_label(group),
+        )
+
+    @property
+    def zone_label(self):
+        return zone_label(self.group.time_zone)
+
+
+@dataclass(frozen=True)
+class GroupPage(GroupCard):
+    """What the group page shows beyond the model: meeting lines, whether a calendar file helps, freshness."""
+
+    meeting_lines: list = field(default_factory=list)
+    has_calendar: bool = False
+    is_stale: bool = False
+
+    @classmethod
+    def build(cls, group, now):
+        card = GroupCard.build(group, now)
+        meetings = list(group.meeting_times.all())
+        stale_before = now - datetime.timedelta(days=settings.STALE_NOTICE_DAYS)
+        return cls(
+            **{name: getattr(card, name) for name in card.__dataclass_fields__},
+            meeting_lines=[schedule.describe(meeting) for meeting in meetings],
+            # The calendar file holds the meetings that have a next date; without one it would be empty.
+            has_calendar=any(schedule.next_occurrence(meeting, group.time_zone, now) for meeting in meetings),
+            is_stale=group.last_confirmed_at < stale_before,
+        )
+
+
+def group_cards(groups, now=None):
+    """A :class:`GroupCard` for each group of a results page, in order."""
+    now = now or timezone.now()
+    return [GroupCard.build(group, now) for group in groups]
+
+
+def group_page(group, now=None):
+    """The :class:`GroupPage` of one group (also for staff and coordinator previews)."""
+    return GroupPage.build(group, now or timezone.now())

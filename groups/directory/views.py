@@ -1,12 +1,8 @@
-import datetime
-
-from django.conf import settings
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from groups.core import schedule
 from groups.core.vocabulary import DAY_NAMES, TIME_NAMES
 from groups.directory import ical, presenters
 from groups.directory.filters import DEFAULT_RADIUS_KM
@@ -15,22 +11,13 @@ from groups.directory.selectors import count_for_query, published_group_or_404, 
 RADIUS_CHOICES = [5, 10, 25, 50, 100, 250, 500]
 
 
-def _decorate(groups, now):
-    for group in groups:
-        group.next_meeting_at = presenters.next_meeting(group, now)
-        group.location_label = presenters.location_label(group)
-        group.badge = presenters.accreditation_badge(group)
-        group.distance_label = presenters.distance_label(group)
-    return groups
-
-
 @require_safe
 def group_list(request):
     result = search_groups(request.GET)
-    _decorate(result.page.object_list, timezone.now())
     chips = presenters.active_chips(result)
     context = {
         "result": result,
+        "cards": presenters.group_cards(result.page.object_list),
         "params": result.params,
         "chips": chips,
         "clear_url": presenters.clear_filters_url(result.params),
@@ -53,20 +40,10 @@ def relax_suggestions(chips, result):
     ]
 
 
-def decorate_for_detail(group, now=None):
-    """What the group page shows beyond the model: next meeting, meeting lines, freshness."""
-    now = now or timezone.now()
-    _decorate([group], now)
-    group.meeting_list = [schedule.describe(meeting) for meeting in group.meeting_times.all()]
-    group.has_schedule = any(schedule.is_schedulable(meeting) for meeting in group.meeting_times.all())
-    group.is_stale = group.last_confirmed_at < now - datetime.timedelta(days=settings.STALE_NOTICE_DAYS)
-    return group
-
-
 @require_safe
 def group_detail(request, slug):
-    group = decorate_for_detail(published_group_or_404(slug))
-    return render(request, "groups/group_detail.html", {"group": group})
+    group = published_group_or_404(slug)
+    return render(request, "groups/group_detail.html", {"group": group, "page": presenters.group_page(group)})
 
 
 @require_safe

@@ -34,20 +34,42 @@
     });
   }
 
+  // The visitor's own time for a meeting they can join from anywhere: on its own line, in the page's date
+  // conventions (the same order as the group's time above it: weekday day month year, 24-hour clock), and
+  // only when it differs from the group's time.
   var visitorZone;
   try { visitorZone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { visitorZone = null; }
   if (!visitorZone) { return; }
+  var lang = document.documentElement.lang || undefined;
+
+  function wallClock(when, zone) {
+    var parts = {};
+    new Intl.DateTimeFormat(lang, {
+      timeZone: zone, weekday: "long", day: "numeric", month: "long", year: "numeric",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+    }).formatToParts(when).forEach(function (part) { parts[part.type] = part.value; });
+    return parts.weekday + " " + parts.day + " " + parts.month + " " + parts.year + ", " +
+      parts.hour + ":" + parts.minute;
+  }
+
+  function cityName(zone) {
+    return zone.split("/").pop().replace(/_/g, " ");
+  }
+
   var times = document.querySelectorAll("time[data-local-time]");
   for (var j = 0; j < times.length; j++) {
     var element = times[j];
     var when = new Date(element.getAttribute("datetime"));
-    if (isNaN(when.getTime()) || element.dataset.zone === visitorZone) { continue; }
-    var formatted = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-      weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
-    }).format(when);
-    var note = document.createElement("span");
+    if (isNaN(when.getTime())) { continue; }
+    var theirs, yours;
+    try {
+      theirs = wallClock(when, element.dataset.zone);
+      yours = wallClock(when, visitorZone);
+    } catch (e) { continue; }  // a zone this browser does not know
+    if (theirs === yours) { continue; }
+    var note = document.createElement("p");
     note.className = "local-time";
-    note.textContent = " " + (element.dataset.yourTime || "Your time:") + " " + formatted;
-    element.parentNode.insertBefore(note, element.nextSibling);
+    note.textContent = (element.dataset.yourTime || "Your time:") + " " + yours + " (" + cityName(visitorZone) + ")";
+    element.parentNode.appendChild(note);
   }
 })();

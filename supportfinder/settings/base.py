@@ -236,3 +236,9 @@ PLACE_ALIASES_FILE = BASE_DIR / "fixtures" / "place_aliases.json"
 # Where the compact gazetteer index is written (`manage.py build_gazetteer`, or a worker's first place search).
 GAZETTEER_DIR = Path(env("GAZETTEER_DIR", default=str(BASE_DIR / ".cache" / "gazetteer")))
 # --- end place search ---
+
+# --- Meeting dates (helper "sched", issue 11 item 2) ------------------------------------------------------------
+# A meeting's "first meeting on" date must fall within this many years before and after today when it is entered,
+# so a mistyped year (9999) can never reach the schedule arithmetic through a form.
+MEETING_DATE_PAST_YEARS = env.int("MEETING_DATE_PAST_YEARS", default=2)
+MEETING_DATE_FUTURE_YEARS = env.int("MEETING_DATE_FUTURE_YEARS", default=5)

@@ -1,5 +1,7 @@
 """The two JavaScript enhancements: "Use my location" asks only when pressed; online meetings in the visitor's time."""
 
+import re
+
 import pytest
 
 pytestmark = [pytest.mark.browser]
@@ -41,6 +43,20 @@ def test_online_meetings_also_show_the_visitors_own_time(new_context, server, di
     page.goto(server + "/groups/cercle-en-ligne/")
     note = page.locator(".local-time")
     assert note.count() == 1 and "Your time:" in note.inner_text()
+    # On its own line, in the page's conventions (en-GB: day month year, 24-hour clock) whatever the browser's.
+    assert re.fullmatch(r"Your time: [A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} \(New York\)",
+                        note.inner_text()), note.inner_text()
+    group_time = page.locator("time[data-local-time]").bounding_box()
+    assert note.bounding_box()["y"] >= group_time["y"] + group_time["height"] - 1
     # An in-person group's time is shown in its own zone only.
     page.goto(server + "/groups/evening-circle/")
     assert page.locator(".local-time").count() == 0
+
+
+def test_the_visitors_time_is_not_repeated_when_it_is_the_same(new_context, server, directory):
+    # Brussels keeps the same clock as Paris all year.
+    page = new_context(timezone_id="Europe/Brussels", locale="en-US").new_page()
+    page.goto(server + "/groups/cercle-en-ligne/")
+    assert page.locator("time[data-local-time]").count() == 1
+    assert page.locator(".local-time").count() == 0
+    assert "(Paris time)" in page.locator("main").inner_text()

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.core.models.group import Group
@@ -51,10 +53,23 @@ class MeetingTime(models.Model):
     def is_scheduled(self):
         return self.frequency != self.Frequency.BY_ARRANGEMENT
 
+    @staticmethod
+    def date_bounds(today=None):
+        """The earliest and latest "first meeting on" date a form accepts (settings MEETING_DATE_*_YEARS)."""
+        today = today or timezone.localdate()
+        return (_years_from(today, -settings.MEETING_DATE_PAST_YEARS),
+                _years_from(today, settings.MEETING_DATE_FUTURE_YEARS))
+
     def clean(self):
         if not self.is_scheduled:
             return
         errors = {}
+        if self.starts_on is not None:
+            earliest, latest = self.date_bounds()
+            if not earliest <= self.starts_on <= latest:
+                errors["starts_on"] = _(
+                    "Give a date between %(earliest)s and %(latest)s: a recent meeting or one coming up."
+                ) % {"earliest": formats.date_format(earliest, "j F Y"), "latest": formats.date_format(latest, "j F Y")}
         if self.weekday is None:
             errors["weekday"] = _("Choose the day the group meets.")
         if self.start_time is None:
@@ -67,3 +82,11 @@ class MeetingTime(models.Model):
             errors["end_time"] = _("The meeting must end after it starts.")
         if errors:
             raise ValidationError(errors)
+
+
+def _years_from(day, years):
+    """The same day ``years`` years away (28 February for 29 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

@@ -238,7 +238,7 @@ class TestPageContent:
                    meetings=[{"frequency": "weekly", "weekday": 2, "start_time": "18:30", "end_time": "20:00"}])
         page = client.get("/groups/").content.decode()
         for text in ["Hope Circle", "Run by Hope Trust", "Therapeutic", "Hybrid", "Leeds, West Yorkshire",
-                     "Donation", "English, French", "A warm evening group.", "Next meeting", "Europe/London"]:
+                     "Donation", "English, French", "A warm evening group.", "Next meeting", "London time"]:
             assert text in page, text
         assert "Secret Street" not in page
 

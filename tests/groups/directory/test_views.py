@@ -81,7 +81,7 @@ class TestGroupPage:
         for text in [
             "Evening Circle", "Calm Trust", 'href="https://calm.example/" rel="noopener noreferrer"',
             'href="/types/therapeutic/"', 'href="/types/educational/"', "Domestic abuse", "Women", "In person",
-            "Last Thursday of the month", "Europe/London", "York", "Sliding scale", "Pay what you can",
+            "Last Thursday of the month", "London time", "York", "Sliding scale", "Pay what you can",
             "English, Arabic", "Wheelchair", "Registration needed", "A short phone call first.", "Waiting list",
             "Co-facilitated", "18 and over", "Accreditation verified — Leading Lights, valid until",
             "Last confirmed accurate", "Next meeting",
