@@ -10,6 +10,7 @@ from accounts.permissions import staff_with_mfa_required
 from groups.coordination import services
 from groups.coordination.forms import ReasonForm
 from groups.core.models import Group
+from groups.directory.selectors import for_detail_page
 from groups.directory.views import decorate_for_detail
 
 
@@ -62,6 +63,6 @@ def review(request, pk):
 @staff_with_mfa_required
 def review_preview(request, pk):
     group = get_object_or_404(Group, pk=pk)
-    shown = Group.objects.for_detail_page().get(pk=group.pk)
+    shown = for_detail_page(Group.objects.all()).get(pk=group.pk)
     decorate_for_detail(shown)
     return render(request, "groups/group_detail.html", {"group": shown, "preview_of": group.revision_of or group})

@@ -15,6 +15,7 @@ from groups.coordination.forms import GroupForm, InvitationForm, MeetingTimeForm
 from groups.coordination.models import ModerationDecision
 from groups.core.models import Group, Place
 from groups.core.permissions import coordinated_group_or_404, coordinated_groups
+from groups.directory.selectors import for_detail_page
 from groups.directory.views import decorate_for_detail
 
 Status = Group.Status
@@ -206,7 +207,7 @@ def group_preview(request, slug):
     """Exactly the public page, for the version being edited."""
     group = coordinated_group_or_404(request.user, slug)
     target = group.revisions.first() or group
-    shown = Group.objects.for_detail_page().get(pk=target.pk)
+    shown = for_detail_page(Group.objects.all()).get(pk=target.pk)
     decorate_for_detail(shown)
     return render(request, "groups/group_detail.html", {"group": shown, "preview_of": group})
 

@@ -16,7 +16,9 @@ from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 
 EARTH_RADIUS_KM = 6371.0088
-KM_PER_DEGREE_LATITUDE = 111.32
+# One sphere for box, grid and distance: with 111.32 km per degree for the box and 111.195 for haversine_km, a
+# group 99.95 km due north fell outside a 100 km search.
+KM_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_KM / 180
 # Private addresses are located for search on a grid of this size, never more closely.
 AREA_GRID_KM = 5.0
 GB_NATIONS = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}

@@ -24,7 +24,7 @@ def build_search_text(group):
     if group.cost_id:
         parts.append(group.cost.name)
     if hasattr(group, "place"):
-        parts.extend([group.place.city, group.place.region])
+        parts.append(group.place.public_area())  # a town given only on request must not be findable
     return " ".join(part for part in parts if part)
 
 
