@@ -62,7 +62,6 @@ class SearchParams:
     near: str = ""
     origin: Origin = None
     place_alternatives: tuple = ()
-    radius_given: str = ""
     days: list = field(default_factory=list)  # day slugs
     times: list = field(default_factory=list)  # time-of-day slugs
     sort: str = "name"
@@ -232,7 +231,6 @@ def _parse_radius(querydict, params):
     """The radius in km: warned when malformed, zero or negative even without a place (the form always sends
     a valid one, so a bad one was typed or built by hand)."""
     radius = _one(querydict, "radius")
-    params.radius_given = radius
     if not radius:
         return
     default = {"default": DEFAULT_RADIUS_KM}

@@ -42,7 +42,7 @@ def listed(make_group):
     make_group("Online Circle", slug="online", formats=["online"], types=["therapeutic"])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=queries, near=st.sampled_from(NEAR_VALUES))
 def test_any_query_answers_200_with_a_bounded_response(client, listed, query, near):
     data = {**query, **({"near": near} if near else {})}
