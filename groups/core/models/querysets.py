@@ -45,13 +45,10 @@ class GroupQuerySet(models.QuerySet):
         on request is never within reach and has no distance: a place search must not reveal where it is.
         """
         latitude, longitude = point
-        within_reach = (
-            geo.bounding_box(latitude, longitude, radius_km)
-            & Q(distance_km__lte=radius_km)
-            & ~Q(place__address_visibility=ON_REQUEST)
-        )
-        distance = geo.distance_expression(latitude, longitude)
+        # Only a located group has a distance, so only it can be within reach.
         located = ~Q(place__address_visibility=ON_REQUEST) & Q(place__search_latitude__isnull=False)
+        within_reach = geo.bounding_box(latitude, longitude, radius_km) & Q(distance_km__lte=radius_km)
+        distance = geo.distance_expression(latitude, longitude)
         tenths = Round(F("distance_km") * Value(10.0)) / Value(10.0)
         shown = Case(
             When(located & Q(place__address_visibility=PUBLIC), then=tenths),
