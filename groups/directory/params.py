@@ -217,10 +217,10 @@ def _resolve_near(near, params):
         params.warn(_("Searching by postcode or street address is not available yet. Please type the name of a "
                       "town or city instead."))
     elif lookup.place is None:
-        message = _("We could not find a place called “%(near)s”.") % {"near": near}
-        if lookup.suggestions:
-            message += " " + _("Did you mean: %(places)s?") % {"places": "; ".join(lookup.suggestions)}
-        params.warn(message)
+        params.warn(_("We could not find a place called “%(near)s”, so the place was not used: these are "
+                      "groups from everywhere.") % {"near": near})
+        # Close spellings, offered on the page as links to this search with the place replaced.
+        params.place_alternatives = lookup.suggestions
     else:
         place = lookup.place
         params.origin = Origin(place.latitude, place.longitude, place.label)

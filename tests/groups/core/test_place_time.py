@@ -88,9 +88,12 @@ class TestPlaceSearch:
         assert result_slugs(api(client, "?near=London,+Canada&format=in-person")) == ["ontario"]
         assert result_slugs(api(client, "?near=London&format=in-person")) == []
 
-    def test_an_unknown_name_suggests_close_spellings(self, client, taxonomy):
+    def test_an_unknown_name_suggests_close_spellings_as_links(self, client, taxonomy):
+        # Changed on purpose (issue 11): suggestions are links on the page, no longer text in the warning.
+        page = client.get("/groups/?near=Manchster").content.decode()
+        assert '<a href="/groups/?near=Manchester%2C+England%2C+United+Kingdom">' in page
         data = api(client, "?near=Manchster")
-        assert any("Manchester" in warning for warning in data["warnings"])
+        assert any("the place was not used" in warning for warning in data["warnings"])
 
     def test_postcodes_are_refused_plainly(self, client, taxonomy):
         data = api(client, "?near=LS1+4AP")
