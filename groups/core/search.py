@@ -23,8 +23,8 @@ def build_search_text(group):
         parts.extend(term.name for term in getattr(group, relation).all())
     if group.cost_id:
         parts.append(group.cost.name)
-    if hasattr(group, "place"):
-        parts.append(group.place.public_area())  # a town given only on request must not be findable
+    if hasattr(group, "place") and group.place.public_area():  # a town given only on request is not findable
+        parts.extend([group.place.city, group.place.region])
     return " ".join(part for part in parts if part)
 
 
