@@ -129,6 +129,6 @@ def location_label(group):
 
 
 def accreditation_badge(group):
-    """The current verified claim that earns a badge, or None. Prefetched by with_accreditation_status()."""
+    """The current verified claim that earns a badge, or None. Prefetched by accreditation.selectors.with_badges()."""
     claims = getattr(group, "current_claims", [])
     return claims[0] if claims else None
