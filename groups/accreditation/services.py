@@ -2,7 +2,7 @@
 
 Each service takes keyword arguments, validates (full_clean), runs in one transaction and records a ClaimDecision
 with who and when. A badge is never stored: it is worked out at read time from a verified claim's valid_until
-(groups.core.models.querysets.current_claims_filter), so nothing has to run for a badge to lapse.
+(groups.accreditation.selectors.current_claims), so nothing has to run for a badge to lapse.
 
 Emails say only that there is news and give a link: never a reviewer's reason or note, nothing a survivor wrote.
 """

@@ -100,7 +100,10 @@ class PlaceForm(forms.ModelForm):
         help_texts = {
             "address_visibility": _(
                 "Public: anyone can see the full address. Area only: people see the town and region; you give the "
-                "street after they contact you. On request: nobody sees any address; you give it after contact. "
+                "street after they contact you. On request: nobody sees the address, town or region, and no "
+                "distance is shown; a search near a place does not list the group (people find it by its other "
+                "details, or as an online or phone group if it also meets that way), and you give the address after "
+                "contact. "
                 "Refuges and many survivor groups keep their address private: choose what keeps your members safe."
             ),
             "latitude": _("Optional. Without it, searches use the centre of the town."),

@@ -12,6 +12,7 @@ from groups.coordination.forms import ReasonForm
 from groups.core.models import Group
 from groups.core.models.group import APPROVE, REJECT, REQUEST_CHANGES
 from groups.directory.presenters import group_page
+from groups.directory.selectors import for_detail_page
 
 DONE = {
     APPROVE: gettext_lazy("Approved and published."),
@@ -61,6 +62,6 @@ def review(request, pk):
 @staff_with_mfa_required
 def review_preview(request, pk):
     group = _review_item_or_404(pk)
-    shown = Group.objects.for_detail_page().get(pk=group.pk)
+    shown = for_detail_page(Group.objects.all()).get(pk=group.pk)
     return render(request, "groups/group_detail.html",
                   {"group": shown, "page": group_page(shown), "preview_of": group.revision_of or group})

@@ -26,6 +26,7 @@ from groups.core.models import Group, Place
 from groups.core.models.group import CLOSE, PAUSE, REOPEN
 from groups.core.permissions import coordinated_group_or_404
 from groups.directory.presenters import group_page
+from groups.directory.selectors import for_detail_page
 
 STATUS_DONE = {
     PAUSE: gettext_lazy("Paused: the listing stays up and says the group is not taking new members."),
@@ -158,7 +159,7 @@ def group_preview(request, slug):
     """Exactly the public page, for the version being edited."""
     group = coordinated_group_or_404(request.user, slug)
     target = presenters.proposed_change(group) or group
-    shown = Group.objects.for_detail_page().get(pk=target.pk)
+    shown = for_detail_page(Group.objects.all()).get(pk=target.pk)
     return render(request, "groups/group_detail.html", {"group": shown, "page": group_page(shown), "preview_of": group})
 
 

@@ -19,7 +19,9 @@ from groups.core.gazetteer import (  # noqa: F401 (the names callers know geo by
 )
 
 EARTH_RADIUS_KM = 6371.0088
-KM_PER_DEGREE_LATITUDE = 111.32
+# One sphere for box, grid and distance: with 111.32 km per degree for the box and 111.195 for haversine_km, a
+# group 99.95 km due north fell outside a 100 km search.
+KM_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_KM / 180
 # Private addresses are located for search on a grid of this size, never more closely.
 AREA_GRID_KM = 5.0
 

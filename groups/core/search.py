@@ -23,7 +23,7 @@ def build_search_text(group):
         parts.extend(term.name for term in getattr(group, relation).all())
     if group.cost_id:
         parts.append(group.cost.name)
-    if hasattr(group, "place"):
+    if hasattr(group, "place") and group.place.public_area():  # a town given only on request is not findable
         parts.extend([group.place.city, group.place.region])
     return " ".join(part for part in parts if part)
 

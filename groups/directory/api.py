@@ -33,8 +33,8 @@ def group_json(request, group, now):
              "scope": badge.scope, "valid_until": badge.valid_until.isoformat()}
             if badge else None
         ),
-        "city": place.city if place else None,
-        "region": (place.region or None) if place else None,
+        "city": place.city if place and place.public_area() else None,
+        "region": (place.region or None) if place and place.public_area() else None,
         "country": place.country if place else None,
         "address": place.public_lines() if place and place.is_address_public else None,
         "latitude": coordinates[0] if coordinates else None,
@@ -49,16 +49,11 @@ def group_json(request, group, now):
 
 
 def distance_fields(group):
-    """distance_km when a place was searched: to the public point, or to the group's area otherwise."""
+    """distance_km when a place was searched, as the page shows it (GroupQuerySet.near rounds it): to the public
+    point, to the group's area otherwise, never for a location given only on request."""
     if not hasattr(group, "within_reach"):
         return {}
-    distance = group.distance_km
-    if distance is not None and not group.place.is_address_public:
-        distance = float(round(distance))  # the area is all that is known, so no false precision
-    return {
-        "distance_km": round(distance, 1) if distance is not None else None,
-        "within_reach": group.within_reach,
-    }
+    return {"distance_km": group.distance_shown, "within_reach": group.within_reach}
 
 
 @require_safe
@@ -84,6 +79,7 @@ def group_list(request):
             "results": [group_json(request, group, now) for group in page.object_list],
             "facets": facets,
             "warnings": result.warnings,
+            **({"on_request_elsewhere": result.on_request_count} if result.params.origin else {}),
         },
         json_dumps_params={"ensure_ascii": False},
     )

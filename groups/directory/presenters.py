@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from groups.core import schedule
 from groups.core.vocabulary import DAY_NAMES, TIME_NAMES
-from groups.directory.filters import DEFAULT_RADIUS_KM, FACETS_BY_PARAM
+from groups.directory.params import DEFAULT_RADIUS_KM, FACETS_BY_PARAM
 
 
 @dataclass
@@ -74,16 +74,21 @@ def active_chips(result):
         label = _("Within %(km)s km of %(place)s") % {
             "km": f"{params.origin.radius_km:g}", "place": params.origin.label
         }
-        without_place = {"near": None, "lat": None, "lng": None, "radius": None}
-        if params.sort == "distance":
-            without_place["sort"] = None
-        chips.append(Chip(label, querystring(params, **without_place)))
+        chips.append(Chip(label, without_place_url(params)))
     for day in params.days:
         chips.append(Chip(str(DAY_NAMES[day]), querystring(params, day=[d for d in params.days if d != day])))
     for time_slug in params.times:
         chips.append(Chip(str(TIME_NAMES[time_slug]),
                           querystring(params, time=[t for t in params.times if t != time_slug])))
     return chips
+
+
+def without_place_url(params):
+    """The same search without its place (and without sorting by distance, which needs one)."""
+    without_place = {"near": None, "lat": None, "lng": None, "radius": None}
+    if params.sort == "distance":
+        without_place["sort"] = None
+    return querystring(params, **without_place)
 
 
 def clear_filters_url(params):
@@ -101,15 +106,14 @@ def alternative_place_links(params):
 
 
 def distance_label(group):
-    """How far away a group within reach is; rounded to whole km where the address is private."""
-    distance = getattr(group, "distance_km", None)
+    """How far away a group within reach is, from the distance the search rounded (GroupQuerySet.near), so the
+    words, the JSON and the order by distance agree: 0.1 km for a public address, whole km for an area."""
+    distance = getattr(group, "distance_shown", None)
     if distance is None or not getattr(group, "within_reach", False):
         return None
-    place = getattr(group, "place", None)
-    if place is not None and place.is_address_public:
+    if group.place.is_address_public:
         return _("%(km)s km away") % {"km": f"{distance:.1f}"}
-    return _("about %(km)s km away (the group's area)") % {"km": f"{max(1, round(distance)):d}"}
-
+    return _("about %(km)s km away (the group's area)") % {"km": f"{distance:.0f}"}
 
 
 def next_meeting(group, now=None):
@@ -123,11 +127,11 @@ def location_label(group):
     place = getattr(group, "place", None)
     if place is None:
         return _("Online or by phone")
-    return ", ".join(part for part in [place.city, place.region] if part)
+    return place.public_area() or _("Location given after contact")
 
 
 def accreditation_badge(group):
-    """The current verified claim that earns a badge, or None. Prefetched by with_accreditation_status()."""
+    """The current verified claim that earns a badge, or None. Prefetched by accreditation.selectors.with_badges()."""
     claims = getattr(group, "current_claims", [])
     return claims[0] if claims else None
 

@@ -1,19 +1,27 @@
-"""Reads that pages share: the search with its facet counts, and a group's public page."""
+"""The search's third layer: facet counts and pages over the queryset the parameters build; a group's page.
+
+parse_search_params (groups.directory.params) cleans the query string; filtered_groups turns the parameters
+into a queryset through named GroupQuerySet methods; search_groups orders, counts facets and paginates.
+The search will be rebuilt for speed from an in-memory index (issue 12): filtered_groups, facet_counts and
+ordered are the seams, each answerable another way with the same results.
+"""
 
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Count, F, Q, Value, When
+from django.db.models import Count, F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.core import geo, schedule
+from groups.accreditation.selectors import accredited, with_badges
+from groups.core import schedule
 from groups.core.models import Group, MeetingTime
-from groups.core.search import annotate_relevance
-from groups.directory.filters import FACETS, GroupFilterSet, SearchParams, parse_search_params
+from groups.core.models.querysets import ON_REQUEST
+from groups.core.vocabulary import M2M_FIELDS
+from groups.directory.params import FACETS, SearchParams, parse_search_params
 
 
 @dataclass
@@ -49,13 +57,12 @@ class SearchResult:
     def count(self):
         return self.paginator.count
 
-    @property
-    def warnings(self):
-        return self.params.warnings
+    # In a place search: how many groups matching the other choices keep their location for after contact.
+    on_request_count: int = 0
 
     @property
-    def known_slugs(self):
-        return known_slugs(self.terms_by_param)
+    def warnings(self):
+        return self.params.shown_warnings()
 
 
 def taxonomy_terms():
@@ -73,9 +80,41 @@ def count_for_query(querydict, terms_by_param):
 
 
 def filtered_groups(params, exclude=None):
-    """Published groups matching every parameter except `exclude`."""
-    filterset = GroupFilterSet(data=params.filter_data(exclude=exclude), queryset=Group.objects.published())
-    return filterset.qs
+    """Published groups matching every parameter except `exclude` (a taxonomy parameter, "accredited" or
+    "near"); in a place search, with distance_km, distance_shown and within_reach (GroupQuerySet.near)."""
+    groups = Group.objects.published()
+    for facet in FACETS:
+        if facet.param != exclude:
+            groups = groups.with_terms(facet, params.selected(facet.param))
+    groups = groups.matching(params.q).meeting_on(params.days, params.times)
+    if params.accredited and exclude != "accredited":
+        groups = accredited(groups)
+    if params.origin and exclude != "near":
+        groups = groups.near((params.origin.latitude, params.origin.longitude), params.origin.radius_km)
+    return groups
+
+
+def ordered(groups, params):
+    """In a place search groups within reach come first, then those that need no travel; then the sort.
+
+    By distance means by the distance shown (rounded as the card shows it), so the order reads true.
+    """
+    first = ["-within_reach"] if params.origin else []
+    if params.sort == "relevance":
+        return groups.ranked(params.q).order_by(*first, "-relevance", "name", "pk")
+    if params.sort == "distance":
+        return groups.order_by(*first, F("distance_shown").asc(nulls_last=True), "name", "pk")
+    return groups.order_by(*first, "name", "pk")
+
+
+def for_cards(groups):
+    """Everything a result card and the JSON show, in a fixed number of queries whatever the page size."""
+    groups = groups.defer("search_text", "search_vector").select_related("cost", "place")
+    return with_badges(groups.prefetch_related(*M2M_FIELDS, "meeting_times"))
+
+
+def for_detail_page(groups):
+    return for_cards(groups)
 
 
 def _term_counts(facet, base, current, selected_ids):
@@ -130,53 +169,38 @@ def search_groups(querydict, page_size=None):
     """Run a search from a query string: results page, facet counts and warnings."""
     terms_by_param = taxonomy_terms()
     params = parse_search_params(querydict, known_slugs(terms_by_param))
-
-    results = annotate_location(filtered_groups(params), params.origin)
-    # In a place search, groups within reach come first, then those that need no travel.
-    first = ["-within_reach"] if params.origin else []
-    if params.sort == "relevance":
-        results = annotate_relevance(results, params.q).order_by(*first, "-relevance", "name", "pk")
-    elif params.sort == "distance":
-        results = results.order_by(*first, F("distance_km").asc(nulls_last=True), "name", "pk")
-    else:
-        results = results.order_by(*first, "name", "pk")
+    results = ordered(filtered_groups(params), params)
 
     page_size = page_size or settings.SEARCH_PAGE_SIZE
     if params.sort == "next":
         ordered_ids = ids_by_next_meeting(results, timezone.now(), within_reach_first=bool(params.origin))
         paginator = Paginator(ordered_ids, page_size, allow_empty_first_page=True)
     else:
-        paginator = Paginator(results.for_cards(), page_size, allow_empty_first_page=True)
+        paginator = Paginator(for_cards(results), page_size, allow_empty_first_page=True)
     if params.page > paginator.num_pages:
-        params.warnings.append(
+        params.warn(
             _("There is no page %(asked)s: this is the last page, page %(last)s.")
             % {"asked": params.page, "last": paginator.num_pages}
         )
         params.page = paginator.num_pages
     page = paginator.page(params.page)
     if params.sort == "next":
-        by_id = {group.pk: group for group in results.for_cards().filter(pk__in=page.object_list)}
+        by_id = {group.pk: group for group in for_cards(results).filter(pk__in=page.object_list)}
         page.object_list = [by_id[pk] for pk in page.object_list]
 
     facets = facet_counts(params, terms_by_param, paginator.count)
-    if params.accredited:
-        accredited_count = paginator.count
-    else:
-        accredited_count = filtered_groups(params).accredited().count()
-    return SearchResult(params, page, paginator, facets, accredited_count, terms_by_param)
+    accredited_count = paginator.count if params.accredited else accredited(filtered_groups(params)).count()
+    result = SearchResult(params, page, paginator, facets, accredited_count, terms_by_param)
+    if params.origin:
+        result.on_request_count = on_request_elsewhere(params)
+    return result
 
 
-def annotate_location(queryset, origin):
-    """distance_km from the origin (None without a search point) and whether the group is within reach."""
-    if origin is None:
-        return queryset
-    distance = geo.distance_expression(origin.latitude, origin.longitude)
-    within = geo.bounding_box(origin.latitude, origin.longitude, origin.radius_km) & Q(
-        distance_km__lte=origin.radius_km
-    )
-    return queryset.annotate(distance_km=distance).annotate(
-        within_reach=Case(When(within, then=Value(True)), default=Value(False), output_field=BooleanField())
-    )
+def on_request_elsewhere(params):
+    """How many groups matching every choice but the place share their location only after contact and meet
+    only in person: a place search cannot list them without revealing where they are."""
+    hidden = filtered_groups(params, exclude="near").filter(place__address_visibility=ON_REQUEST)
+    return hidden.exclude(meets_remotely=True).count()
 
 
 def ids_by_next_meeting(queryset, now, within_reach_first=False):
@@ -223,6 +247,6 @@ def ids_by_next_meeting(queryset, now, within_reach_first=False):
 
 def published_group_or_404(slug):
     try:
-        return Group.objects.published().for_detail_page().get(slug=slug)
+        return for_detail_page(Group.objects.published()).get(slug=slug)
     except Group.DoesNotExist:
         raise Http404(_("No group is listed at this address.")) from None

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 
 from groups.core.vocabulary import DAY_NAMES, TIME_NAMES
 from groups.directory import ical, presenters
-from groups.directory.filters import DEFAULT_RADIUS_KM
+from groups.directory.params import DEFAULT_RADIUS_KM
 from groups.directory.selectors import count_for_query, published_group_or_404, search_groups
 
 RADIUS_CHOICES = [5, 10, 25, 50, 100, 250, 500]
@@ -24,6 +24,7 @@ def group_list(request):
         "relax": relax_suggestions(chips, result) if result.count == 0 else [],
         "page_query": presenters.querystring(result.params),
         "alternative_links": presenters.alternative_place_links(result.params),
+        "without_place_url": presenters.without_place_url(result.params),
         "radius_choices": RADIUS_CHOICES,
         "current_radius": int(result.params.origin.radius_km) if result.params.origin else DEFAULT_RADIUS_KM,
         "day_choices": list(DAY_NAMES.items()),

@@ -207,6 +207,8 @@ HELP_NOW_TEXT = env(
 )
 
 SEARCH_PAGE_SIZE = 20
+# At most this many values of one search parameter are used (?type=a,b,…); the rest are reported, not parsed.
+SEARCH_MAX_VALUES = env.int("SEARCH_MAX_VALUES", default=20)
 
 # No IP addresses or search terms in logs: request logging stays at warnings without query strings.
 LOGGING = {

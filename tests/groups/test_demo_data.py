@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from groups.accreditation.selectors import accredited
 from groups.core.search import build_search_text
 from groups.management.commands.load_demo import FICTIONAL_NOTE
 from groups.models import (
@@ -122,7 +123,7 @@ def test_accreditation_claims_cover_every_state(demo):
     facilitator = claims.filter(scope=AccreditationClaim.Scope.FACILITATOR)
     assert facilitator.count() >= 2
     assert not facilitator.filter(facilitator_name="").exists()
-    assert Group.objects.filter(is_demo=True, status=Group.Status.PUBLISHED).accredited().exists()
+    assert accredited(Group.objects.filter(is_demo=True, status=Group.Status.PUBLISHED)).exists()
 
 
 def test_hidden_statuses_exist_and_are_not_public(demo):

@@ -51,9 +51,15 @@ class Place(models.Model):
     def is_address_public(self):
         return self.address_visibility == self.Visibility.PUBLIC
 
+    def public_area(self):
+        """Town and region, or "" when the location is given only on request (not even the town is shown)."""
+        if self.address_visibility == self.Visibility.ON_REQUEST:
+            return ""
+        return ", ".join(part for part in [self.city, self.region] if part)
+
     def public_lines(self):
         """The lines of the address the public may see, following its visibility."""
-        area = ", ".join(part for part in [self.city, self.region] if part)
+        area = self.public_area()
         if self.is_address_public:
             return [line for line in [self.address_line1, self.address_line2, area, self.postcode] if line]
         return [area] if area else []

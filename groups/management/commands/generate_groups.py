@@ -330,7 +330,7 @@ class Generator:
         for relation, _model in M2M:
             parts.extend(tax[relation].names(chosen[relation]))
         parts.append(self.costs.name[cost_id])
-        if place is not None:
+        if place is not None and place.public_area():  # as build_search_text: no town given only on request
             parts.extend([place.city, place.region])
 
         attendance = rng.choice([Group.Attendance.DROP_IN, Group.Attendance.REGISTRATION])

@@ -201,7 +201,10 @@ class TestPrivateAddressesUnderAttack:
         place.save()
         assert snap_to_area(float(place.latitude), float(place.longitude)) == cell
         assert self.probe(client) == first
-        assert any(answer for answer in first)  # the group is findable, only not locatable
+        if visibility == "area-only":
+            assert any(answer for answer in first)  # the group is findable, only not locatable
+        else:
+            assert not any(answer for answer in first)  # on request: a place search does not list it at all
         assert all(latitude is None for answer in first for _slug, _d, latitude in answer)
 
     def test_the_search_point_of_a_private_address_is_at_least_a_grid_cell_away_from_exact(self, make_group):
@@ -326,7 +329,7 @@ class TestQueryCountsWithPlaceAndTime:
                 assert client.get("/groups/" + query).status_code == 200
             return len(queries)
 
-        make_group(place={"city": "Leeds", "latitude": "53.8", "longitude": "-1.55"},
+        make_group(place={"city": "Leeds", "latitude": "53.8", "longitude": "-1.55", "address_visibility": "area-only"},
                    meetings=[{"frequency": "weekly", "weekday": 1, "start_time": "10:00"}])
         before = count()
         for n in range(25):

@@ -196,13 +196,17 @@ def test_public_address_is_shown(group):
     assert str(event["LOCATION"]) == "12 Hidden Lane, Flat 3, Leeds, West Yorkshire, LS1 4AB"
 
 
-@pytest.mark.parametrize("visibility", [Place.Visibility.AREA_ONLY, Place.Visibility.ON_REQUEST])
-def test_private_address_shows_only_the_area(group, visibility):
+@pytest.mark.parametrize("visibility, location", [
+    (Place.Visibility.AREA_ONLY, "Leeds, West Yorkshire"),
+    # On request: not even the area; the file says where the address comes from.
+    (Place.Visibility.ON_REQUEST, "The address is given by the group after contact"),
+])
+def test_private_address_shows_only_the_area(group, visibility, location):
     place = add_place(group, visibility)
     meeting(group, frequency="weekly", weekday=1)
     data, cal = build(group, place)
     (event,) = cal.walk("VEVENT")
-    assert str(event["LOCATION"]) == "Leeds, West Yorkshire"
+    assert str(event["LOCATION"]) == location
     unfolded = data.replace(b"\r\n ", b"")
     for secret in (b"Hidden Lane", b"12 Hidden", b"Flat 3", b"LS1 4AB", b"LS1"):
         assert secret not in unfolded

@@ -33,7 +33,8 @@ class TestAddressVisibility:
         assert data["latitude"] == pytest.approx(53.801234) and data["longitude"] == pytest.approx(-1.548765)
         assert data["address"][0] == SECRET_STREET
 
-    @pytest.mark.parametrize("visibility", ["area-only", "on-request"])
+    # On request shows not even the area: tests/groups/directory/test_on_request.py.
+    @pytest.mark.parametrize("visibility", ["area-only"])
     def test_hidden_address_shows_only_the_area_everywhere(self, client, make_group, visibility):
         make_group(
             f"{visibility} group", slug=visibility,
