@@ -10,7 +10,7 @@ VACUUM, and the table twice its size):
   through, shown the unsaved group with its terms in the order the database would give them;
 - meets_remotely from the formats, as refresh_search_fields() sets it;
 - on PostgreSQL the search vector, written in the INSERT itself: refresh_search_vectors() is asked for
-  the expression it would UPDATE with, and that expression is given each group's own values.
+  the expression it would UPDATE with, compiled once, and given each group's own values.
 
 Place.save() is not called by bulk_create, so the place's search point is set here.
 """
@@ -18,7 +18,9 @@ Place.save() is not called by bulk_create, so the place's search point is set he
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
 
 from groups.core.models import Group, Place
 from groups.core.search import REMOTE_FORMATS, build_search_text, refresh_search_vectors
@@ -75,14 +77,29 @@ class _UpdateCapture:
         self.values = values
 
 
-def _vector_expression():
-    """The search-vector expression refresh_search_vectors() writes, or None (SQLite, or it could not be read)."""
+def _vector_template():
+    """refresh_search_vectors()'s expression for an INSERT: SQL and [(column or None, parameter)], or None.
+
+    None on SQLite, or if the expression could not be read. The expression is compiled once, with a
+    marker in place of each column it reads; each row then passes its own values for the markers.
+    """
     capture = _UpdateCapture()
     try:
         refresh_search_vectors(capture)
     except AttributeError:  # it asked the queryset for more than update(): fall back to updating after insert
         return None
-    return (capture.values or {}).get("search_vector")
+    expression = (capture.values or {}).get("search_vector")
+    if expression is None:
+        return None
+    columns = sorted({node.name for node in expression.flatten() if isinstance(node, models.F)})
+    markers = {column: f"\x00{column}\x00" for column in columns}
+    query = Group.objects.all().query
+    resolved = expression.replace_expressions(
+        {models.F(column): models.Value(marker) for column, marker in markers.items()}
+    ).resolve_expression(query, allow_joins=False, for_save=True)
+    sql, params = resolved.as_sql(query.get_compiler(connection=connection), connection)
+    by_marker = {marker: column for column, marker in markers.items()}
+    return sql, [(by_marker.get(param) if isinstance(param, str) else None, param) for param in params]
 
 
 class BulkWriter:
@@ -95,10 +112,7 @@ class BulkWriter:
             name: {pk: i for i, pk in enumerate(TAXONOMY_BY_FIELD[name].model.objects.values_list("pk", flat=True))}
             for name in M2M_FIELDS
         }
-        self.vector = _vector_expression()
-        self.columns = sorted({node.name for node in self.vector.flatten() if isinstance(node, models.F)}) if (
-            self.vector is not None
-        ) else []
+        self.vector = _vector_template()
         self.through = []
         for name in M2M_FIELDS:
             relation = Group._meta.get_field(name)
@@ -150,9 +164,9 @@ class BulkWriter:
         group.search_text = build_search_text(_UnsavedView(new, new.terms))
         group.meets_remotely = any(term.slug in REMOTE_FORMATS for term in new.terms["formats"])
         if self.vector is not None:
-            group.search_vector = self.vector.replace_expressions(
-                {models.F(column): models.Value(getattr(group, column)) for column in self.columns}
-            )
+            sql, params = self.vector
+            values = [param if column is None else getattr(group, column) for column, param in params]
+            group.search_vector = RawSQL(sql, values, output_field=SearchVectorField())
         place = new.place
         if place is not None:
             place.search_latitude, place.search_longitude = place.compute_search_point()
