@@ -14,6 +14,7 @@ from groups.core import geo, schedule
 from groups.core.models import Group, MeetingTime
 from groups.core.search import annotate_relevance
 from groups.directory.filters import FACETS, GroupFilterSet, SearchParams, parse_search_params
+from groups.directory.keywords import keyword_hints
 
 
 @dataclass
@@ -44,6 +45,7 @@ class SearchResult:
     facets: list
     accredited_count: int
     terms_by_param: dict = field(default_factory=dict)
+    keyword_hints: object = None  # groups.directory.keywords.KeywordHints: a spelling or a place to offer
 
     @property
     def count(self):
@@ -163,7 +165,9 @@ def search_groups(querydict, page_size=None):
         accredited_count = paginator.count
     else:
         accredited_count = filtered_groups(params).accredited().count()
-    return SearchResult(params, page, paginator, facets, accredited_count, terms_by_param)
+    result = SearchResult(params, page, paginator, facets, accredited_count, terms_by_param)
+    result.keyword_hints = keyword_hints(params)
+    return result
 
 
 def annotate_location(queryset, origin):
