@@ -184,11 +184,17 @@ class Vocabulary:
 
 
 def build_vocabulary(listed):
-    """Read the listed groups' words once (a queryset of the groups the public can see)."""
+    """Read the listed groups' words once (a queryset of the groups the public can see).
+
+    At most SEARCH_VOCABULARY_MAX_GROUPS groups, the most recently added: enough for the words in use,
+    and a bounded cost in a very large directory (a rarer form then goes unmatched on SQLite until it is
+    typed as such). Words with digits are left out: they are names and numbers, not forms or spellings.
+    """
     frequency = Counter()
-    rows = listed.order_by().values_list("name", "summary", "search_text")
+    limit = getattr(settings, "SEARCH_VOCABULARY_MAX_GROUPS", 20_000)
+    rows = listed.order_by("-pk").values_list("name", "summary", "search_text")[:limit]
     for name, summary, text in rows.iterator(chunk_size=2000):
-        frequency.update(set(words(f"{name} {summary} {text}")))
+        frequency.update({word for word in words(f"{name} {summary} {text}") if word.isalpha()})
     forms = defaultdict(set)
     for word in frequency:
         forms[stem(word)].add(word)

@@ -3,15 +3,15 @@
 A query is first read into a KeywordQuery (groups.core.lexicon gives the words, stems and synonyms):
 - stop words ("I", "was") are left out, as PostgreSQL does;
 - phrases of the synonym list (fixtures/search_synonyms.json) become concepts: "domestic violence" finds the
-  groups filed under Domestic abuse, and the groups whose text uses any of that entry's words;
+  groups filed under Domestic abuse, and the groups whose own text says "domestic violence" (in any form);
 - words that describe every listing ("support", "group") are left out;
 - a town among the words ("support group leeds") is noted, to be offered as a place search; it is left out
   of the words searched when no listed group uses it, so the remaining words still search;
 - every remaining word must match, as a whole word in any form ("raped" finds "rape", "DV" never
   "advocacy").
 PostgreSQL matches with full-text search over the weighted tsvector (name A, summary B, the rest C) and
-ranks with ts_rank; SQLite matches each word's known forms with a whole-word regular expression (after a
-cheap LIKE on their common prefix) and ranks name above summary above the rest.
+ranks with ts_rank; SQLite matches each word's known forms as whole words (WordsMatch) and ranks name above
+summary above the rest.
 """
 
 import os
@@ -24,13 +24,11 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
-    Exists,
     Expression,
     F,
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     TextField,
     Value,
@@ -101,11 +99,16 @@ class Concept:
     text: str
     synonym: lexicon.Synonym
 
+    @property
+    def words(self):
+        """The words as typed, without stop words: matched in the groups' text, beside the entry's terms."""
+        return tuple(word for word in lexicon.words(self.text) if word not in lexicon.STOP_WORDS)
+
 
 @dataclass(frozen=True)
 class KeywordQuery:
     words: tuple = ()  # searched in the groups' text, each in any form
-    concepts: tuple = ()  # Concept: filed under the entry's terms, or using any of its words
+    concepts: tuple = ()  # Concept: filed under the entry's terms, or using the words typed
     place: object = None  # a town named among the words (geo.GazetteerPlace), to offer as a place search
     place_words: tuple = ()  # the words naming it, as typed (lower case)
     place_searched: bool = False  # whether those words are also searched (some listed group uses them)
@@ -218,7 +221,7 @@ def _analyse(q, vocabulary, country):
 
 
 def _filed_under(model, synonym):
-    """Groups filed under any of the entry's terms: EXISTS on the through table (no duplicate rows)."""
+    """Groups filed under any of the entry's terms, without joining (no duplicate rows)."""
     condition = Q()
     for param, slugs in synonym.terms:
         taxonomy = TAXONOMY_BY_PARAM[param]
@@ -227,7 +230,8 @@ def _filed_under(model, synonym):
             continue
         through = model._meta.get_field(taxonomy.field).remote_field.through
         lookup = f"{taxonomy.model._meta.model_name}__slug__in"
-        condition |= Q(Exists(through.objects.filter(group_id=OuterRef("pk"), **{lookup: slugs})))
+        # An IN subquery rather than a correlated EXISTS: SQLite builds the list once instead of per row.
+        condition |= Q(pk__in=through.objects.filter(**{lookup: slugs}).values("group_id"))
     return condition
 
 
@@ -259,20 +263,15 @@ def _whole_word(forms):
     return r"(?i)(?<!\w)(?:" + "|".join(re.escape(form) for form in forms) + r")(?!\w)"
 
 
-def _word_test(form_sets, prefilter):
-    """(LIKE prefixes or None, regular expression): any of the forms as a whole word."""
-    prefixes = sorted({os.path.commonprefix(sorted(forms)) for forms in form_sets})
-    usable = prefilter and all(len(prefix) >= 2 and prefix.isascii() for prefix in prefixes)
-    return (prefixes if usable else None), _whole_word(set().union(*form_sets))
-
-
 class WordsMatch(Expression):
-    """SQLite: the text holds any of the alternatives, each a list of word tests that must all pass.
+    """SQLite: the text holds any of the alternatives, each a list of words (sets of forms) that must all be
+    there as whole words.
 
-    Written as one SQL condition here rather than as many Q objects: a concept has dozens of phrases and a
-    search page runs the filter ten times, so building it through the ORM cost more than running it. Each
-    test is a LIKE on the forms' common prefix (inside SQLite) before the regular expression (a Python
-    call per row, so it only sees likely rows). The prefixes are letters and digits: nothing to escape.
+    Written as one SQL condition here rather than as many Q objects (a search page runs the filter ten times).
+    A word of letters a-z and digits is a LIKE on its forms' common prefix, then a GLOB on the text between
+    spaces, both inside SQLite: '*[^a-zA-Z0-9][rR][aA][pP][eE][^a-zA-Z0-9]*' never matches "therapeutic".
+    Other words (accents, other scripts) use a regular expression, a Python call per row. Forms are letters
+    and digits: nothing to escape.
     """
 
     output_field = BooleanField()
@@ -291,30 +290,30 @@ class WordsMatch(Expression):
     def as_sql(self, compiler, connection):
         text, text_params = compiler.compile(self.expression)
         alternatives, params = [], []
-        for tests in self.alternatives:
+        for words in self.alternatives:
             conditions = []
-            for prefixes, pattern in tests:
-                if prefixes:
-                    conditions.append("(" + " OR ".join(f"{text} LIKE %s" for _prefix in prefixes) + ")")
-                    for prefix in prefixes:
-                        params.extend([*text_params, f"%{prefix}%"])
-                conditions.append(f"{text} REGEXP %s")
-                params.extend([*text_params, pattern])
+            for forms in words:
+                # First a LIKE on the forms' common prefix (a plain substring search, the cheapest test).
+                prefix = os.path.commonprefix(sorted(forms))
+                if len(prefix) >= 2 and prefix.isascii():
+                    conditions.append(f"{text} LIKE %s")
+                    params.extend([*text_params, f"%{prefix}%"])
+                if all(form.isascii() for form in forms):
+                    globs = [f"(' ' || {text} || ' ') GLOB %s" for _form in forms]
+                    conditions.append("(" + " OR ".join(globs) + ")")
+                    for form in sorted(forms):
+                        either_case = "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in form)
+                        params.extend([*text_params, f"*[^a-zA-Z0-9]{either_case}[^a-zA-Z0-9]*"])
+                else:
+                    conditions.append(f"{text} REGEXP %s")
+                    params.extend([*text_params, _whole_word(forms)])
             alternatives.append("(" + " AND ".join(conditions) + ")")
         return "(" + " OR ".join(alternatives) + ")", params
 
 
-def _phrases_match(expression, phrases, vocabulary, prefilter=True):
+def _phrases_match(expression, phrases, vocabulary):
     """Any of the phrases, each with all its words (whole words, any known form, in any order)."""
-    single = [vocabulary.forms_of(phrase[0]) for phrase in phrases if len(phrase) == 1]
-    alternatives = [[_word_test(single, prefilter)]] if single else []
-    for phrase in phrases:
-        if len(phrase) > 1:
-            # The word with the longest common prefix first: its LIKE rules out the most rows.
-            forms = sorted((vocabulary.forms_of(word) for word in phrase),
-                           key=lambda word_forms: -len(os.path.commonprefix(sorted(word_forms))))
-            alternatives.append([_word_test([word_forms], prefilter) for word_forms in forms])
-    return WordsMatch(expression, alternatives)
+    return WordsMatch(expression, [[vocabulary.forms_of(word) for word in phrase] for phrase in phrases])
 
 
 def filter_by_keywords(queryset, q):
@@ -328,12 +327,12 @@ def filter_by_keywords(queryset, q):
         if keywords.words:
             queryset = queryset.filter(search_vector=_text_query(keywords.words))
         for concept in keywords.concepts:
-            text = Q(search_vector=_any_text_query(concept.synonym.phrases))
+            text = Q(search_vector=_text_query(concept.words))
             queryset = queryset.filter(_filed_under(queryset.model, concept.synonym) | text)
         return queryset
     text = _all_text()
     for concept in keywords.concepts:
-        matches = _phrases_match(text, concept.synonym.phrases, keywords.vocabulary)
+        matches = _phrases_match(text, [concept.words], keywords.vocabulary)
         queryset = queryset.filter(_filed_under(queryset.model, concept.synonym) | Q(matches))
     for word in keywords.words:
         queryset = queryset.filter(_phrases_match(text, [(word,)], keywords.vocabulary))
@@ -346,9 +345,8 @@ def annotate_relevance(queryset, q):
     if keywords.is_empty:
         return queryset.annotate(relevance=Value(0, output_field=IntegerField()))
     if uses_full_text_search():
-        # Ranked by the words as typed: an OR of every phrase of a synonym entry would dilute ts_rank.
         phrases = [(word,) for word in keywords.words]
-        phrases.extend(tuple(lexicon.words(concept.text)) for concept in keywords.concepts)
+        phrases.extend(concept.words for concept in keywords.concepts)
         score = SearchRank(F("search_vector"), _any_text_query(phrases))
         for concept in keywords.concepts:
             score = score + Case(
@@ -359,11 +357,11 @@ def annotate_relevance(queryset, q):
         return queryset.annotate(relevance=score)
     score = Value(0, output_field=IntegerField())
     vocabulary = keywords.vocabulary
-    matchers = [[(word,)] for word in keywords.words] + [c.synonym.phrases for c in keywords.concepts]
+    matchers = [[(word,)] for word in keywords.words] + [[c.words] for c in keywords.concepts]
     for phrases in matchers:
         score = score + Case(
-            When(_phrases_match(F("name"), phrases, vocabulary, prefilter=False), then=Value(4)),
-            When(_phrases_match(F("summary"), phrases, vocabulary, prefilter=False), then=Value(2)),
+            When(_phrases_match(F("name"), phrases, vocabulary), then=Value(4)),
+            When(_phrases_match(F("summary"), phrases, vocabulary), then=Value(2)),
             default=Value(1),
             output_field=IntegerField(),
         )

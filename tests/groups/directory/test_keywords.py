@@ -55,33 +55,34 @@ def survivors(make_group):
 
 EVERYONE = sorted(["sv-filed", "sv-words", "da-filed", "da-words", "advocacy", "therapy-filed",
                    "counselling-words", "ptsd-words", "men", "women"])
-SEXUAL_VIOLENCE = ["sv-filed", "sv-words"]
-DOMESTIC_ABUSE = ["da-filed", "da-words"]
-THERAPEUTIC = ["counselling-words", "ptsd-words", "therapy-filed"]
+SEXUAL_VIOLENCE = ["sv-filed"]
+DOMESTIC_ABUSE = ["da-filed"]
+THERAPEUTIC = ["therapy-filed"]
 
 
 @pytest.mark.parametrize(
     "q, expected",
     [
+        # Filed under the term, or saying the words typed (in any form, in any order).
         ("raped", SEXUAL_VIOLENCE),
         ("I was raped", SEXUAL_VIOLENCE),
         ("rape", SEXUAL_VIOLENCE),
-        ("sexual assault", SEXUAL_VIOLENCE),
-        ("assault sexual", SEXUAL_VIOLENCE),
+        ("sexual assault", ["sv-filed", "sv-words"]),
+        ("assault sexual", ["sv-filed", "sv-words"]),
         ("abusive husband", DOMESTIC_ABUSE),
         ("my husband is abusive", DOMESTIC_ABUSE),
         ("abusive partner", DOMESTIC_ABUSE),
         ("domestic violence", DOMESTIC_ABUSE),
         ("DV", DOMESTIC_ABUSE),
-        ("coercive control", DOMESTIC_ABUSE),
-        ("counselling", THERAPEUTIC),
-        ("counseling", THERAPEUTIC),
+        ("coercive control", ["da-filed", "da-words"]),
+        ("counselling", ["counselling-words", "therapy-filed"]),
+        ("counseling", ["counselling-words", "therapy-filed"]),
         ("therapy", THERAPEUTIC),
-        ("PTSD", THERAPEUTIC),
+        ("PTSD", ["ptsd-words", "therapy-filed"]),
         ("men", ["men"]),
         ("women", ["da-words", "women"]),
         ("raped women", []),
-        ("domestic violence women", ["da-words"]),
+        ("coercive control women", ["da-words"]),
     ],
 )
 def test_the_words_survivors_use_find_the_groups_filed_under_them(client, survivors, q, expected):
@@ -187,7 +188,7 @@ def test_a_concept_search_costs_no_more_queries_than_a_word(client, survivors, d
         assert client.get("/groups/", {"q": "harbour"}).status_code == 200
     with django_assert_num_queries(len(plain.captured_queries)):
         response = client.get("/groups/", {"q": "I was raped by someone, leeds"})
-    assert "2 groups found" in response.content.decode()
+    assert "1 group found" in response.content.decode()
 
 
 class TestSynonymList:
