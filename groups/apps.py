@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class GroupsConfig(AppConfig):
@@ -9,3 +10,12 @@ class GroupsConfig(AppConfig):
         # Connect the receivers that let account deletion and the data download reach the groups
         # (accounts.hooks): imported here, once the models are loaded, as Django asks of signal receivers.
         from groups.coordination import account_hooks  # noqa: F401
+
+        # Imported here, not above: it reads the taxonomy models, which only exist once the apps are loaded.
+        from groups.core import lexicon
+
+        # Keyword search keeps a vocabulary of the listed groups' words: a saved group (a new status, a new
+        # name) means it is out of date.
+        group = self.get_model("Group")
+        post_save.connect(lexicon.on_group_saved, sender=group, dispatch_uid="search-vocabulary-saved")
+        post_delete.connect(lexicon.on_group_saved, sender=group, dispatch_uid="search-vocabulary-deleted")

@@ -1,15 +1,50 @@
-"""Keyword search: PostgreSQL full-text search with weighted ranking, a simpler fallback on SQLite."""
+"""Keyword search: the words of a query matched against the listed groups, alike on both databases.
 
+A query is first read into a KeywordQuery (groups.core.lexicon gives the words, stems and synonyms):
+- stop words ("I", "was") are left out, as PostgreSQL does;
+- phrases of the synonym list (fixtures/search_synonyms.json) become concepts: "domestic violence" finds the
+  groups filed under Domestic abuse, and the groups whose own text says "domestic violence" (in any form);
+- words that describe every listing ("support", "group") are left out;
+- a town among the words ("support group leeds") is noted, to be offered as a place search; it is left out
+  of the words searched when no listed group uses it, so the remaining words still search;
+- every remaining word must match, as a whole word in any form ("raped" finds "rape", "DV" never
+  "advocacy").
+PostgreSQL matches with full-text search over the weighted tsvector (name A, summary B, the rest C) and
+ranks with ts_rank; SQLite matches each word's known forms as whole words (WordsMatch) and ranks name above
+summary above the rest.
+"""
+
+import os
 import re
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+
+from groups.core import geo, lexicon
+from groups.core.vocabulary import TAXONOMY_BY_PARAM
 
 SEARCH_CONFIG = "english"
 # Formats that need no travel: a place search keeps these groups, after the ones within reach.
 REMOTE_FORMATS = ("online", "phone", "hybrid")
-MAX_TERMS = 8
+MAX_TERMS = 8  # words and concepts searched; the rest of a long query is left out
+MAX_PLACE_WORDS = 4  # the longest town name looked for ("newcastle upon tyne")
+MAX_PLACE_LOOKUPS = 10
+TERM_BONUS = 0.1  # PostgreSQL: a group filed under a concept's term ranks as if its text matched a little
 
 
 def uses_full_text_search():
@@ -32,16 +67,18 @@ def refresh_search_fields(groups):
     """Recompute search_text (and search_vector on PostgreSQL) for the given groups.
 
     Call after a group or its taxonomy terms change. Prefetch the relations for many groups.
+    The model comes from the groups themselves: the model's querysets use this module.
     """
-    from groups.core.models import Group
-
-    ids = []
+    groups = list(groups)
+    if not groups:
+        return
     for group in groups:
         group.search_text = build_search_text(group)
         group.meets_remotely = any(term.slug in REMOTE_FORMATS for term in group.formats.all())
-        ids.append(group.pk)
-    Group.objects.bulk_update(groups, ["search_text", "meets_remotely"], batch_size=1000)
-    refresh_search_vectors(Group.objects.filter(pk__in=ids))
+    manager = type(groups[0])._default_manager
+    manager.bulk_update(groups, ["search_text", "meets_remotely"], batch_size=1000)
+    refresh_search_vectors(manager.filter(pk__in=[group.pk for group in groups]))
+    lexicon.directory_changed()
 
 
 def refresh_search_vectors(queryset):
@@ -55,40 +92,276 @@ def refresh_search_vectors(queryset):
     )
 
 
-def keyword_terms(q):
-    return [term for term in re.findall(r"\w+", q.lower()) if term][:MAX_TERMS]
+@dataclass(frozen=True)
+class Concept:
+    """Words of the query found in the synonym list: as typed, and the entry they belong to."""
+
+    text: str
+    synonym: lexicon.Synonym
+
+    @property
+    def words(self):
+        """The words as typed, without stop words: matched in the groups' text, beside the entry's terms."""
+        return tuple(word for word in lexicon.words(self.text) if word not in lexicon.STOP_WORDS)
 
 
-def _search_query(terms):
-    return SearchQuery(" ".join(terms), config=SEARCH_CONFIG, search_type="plain")
+@dataclass(frozen=True)
+class KeywordQuery:
+    words: tuple = ()  # searched in the groups' text, each in any form
+    concepts: tuple = ()  # Concept: filed under the entry's terms, or using the words typed
+    place: object = None  # a town named among the words (geo.GazetteerPlace), to offer as a place search
+    place_words: tuple = ()  # the words naming it, as typed (lower case)
+    place_searched: bool = False  # whether those words are also searched (some listed group uses them)
+    unknown: tuple = ()  # searched words no listed group uses: candidates for a spelling suggestion
+    vocabulary: object = None
+
+    @property
+    def is_empty(self):
+        return not self.words and not self.concepts
+
+
+def analyse_keywords(q, model):
+    """Read the query q against the listed groups of `model` (Group); cached for the current vocabulary."""
+    vocabulary = lexicon.vocabulary(model)
+    key = (q, getattr(settings, "SEARCH_COUNTRY", "GB"))
+    if key not in vocabulary.parsed:
+        if len(vocabulary.parsed) > 1000:
+            vocabulary.parsed.clear()
+        vocabulary.parsed[key] = _analyse(q, vocabulary, key[1])
+    return vocabulary.parsed[key]
+
+
+def _items(tokens, synonyms):
+    """Label each token: ("stop", word), ("concept", Concept), ("ignored", word) or ("word", word).
+
+    The longest phrase of the synonym list wins, its words in any order, stop words between them skipped.
+    """
+    items, i = [], 0
+    while i < len(tokens):
+        if tokens[i] in lexicon.STOP_WORDS:
+            items.append(("stop", tokens[i]))
+            i += 1
+            continue
+        positions = [j for j in range(i, len(tokens)) if tokens[j] not in lexicon.STOP_WORDS][: synonyms.longest]
+        for n in range(len(positions), 0, -1):
+            synonym = synonyms.by_key.get(lexicon.phrase_key(tokens[j] for j in positions[:n]))
+            if synonym:
+                end = positions[n - 1] + 1
+                items.append(("concept", Concept(" ".join(tokens[i:end]), synonym)))
+                i = end
+                break
+        else:
+            items.append(("ignored" if synonyms.ignores(tokens[i]) else "word", tokens[i]))
+            i += 1
+    return items
+
+
+def _runs(items):
+    """Runs of plain words (stop words allowed inside): where a town's name may be."""
+    runs, current = [], []
+    for kind, value in items + [("end", None)]:
+        if kind in ("word", "stop"):
+            current.append((kind, value))
+            continue
+        while current and current[-1][0] == "stop":
+            current.pop()
+        while current and current[0][0] == "stop":
+            current.pop(0)
+        if current:
+            runs.append([value for _kind, value in current])
+        current = []
+    return runs
+
+
+def find_place(items, vocabulary, country):
+    """A town named by consecutive plain words: any in the site's country (SEARCH_COUNTRY), or one where a
+    listed group is. Exact names only (geo.place_from_city), longest first, in a bounded number of lookups."""
+    lookups = 0
+    for run in _runs(items):
+        for length in range(min(len(run), MAX_PLACE_WORDS), 0, -1):
+            for start in range(len(run) - length + 1):
+                span = run[start:start + length]
+                if span[0] in lexicon.STOP_WORDS or span[-1] in lexicon.STOP_WORDS:
+                    continue
+                name = " ".join(span)
+                countries = [country, *sorted(vocabulary.towns.get(geo.normalise(name), set()) - {country})]
+                for code in countries:
+                    if lookups >= MAX_PLACE_LOOKUPS:
+                        return None, ()
+                    lookups += 1
+                    place = geo.place_from_city(name, code)
+                    if place:
+                        return place, tuple(span)
+    return None, ()
+
+
+def _analyse(q, vocabulary, country):
+    items = _items(lexicon.words(q), lexicon.synonyms())
+    place, place_words = find_place(items, vocabulary, country)
+    place_searched = bool(place) and all(vocabulary.knows(word) for word in place_words)
+    searched_words = [value for kind, value in items if kind == "word"]
+    if place and not place_searched:
+        for word in place_words:
+            if word in searched_words:
+                searched_words.remove(word)
+    concepts = []
+    for kind, value in items:
+        if kind == "concept" and all(concept.synonym != value.synonym for concept in concepts):
+            concepts.append(value)
+    concepts, searched_words = concepts[:MAX_TERMS], searched_words[: max(0, MAX_TERMS - len(concepts))]
+    return KeywordQuery(
+        words=tuple(dict.fromkeys(searched_words)),
+        concepts=tuple(concepts),
+        place=place,
+        place_words=place_words,
+        place_searched=place_searched,
+        unknown=tuple(word for word in dict.fromkeys(searched_words) if not vocabulary.knows(word)),
+        vocabulary=vocabulary,
+    )
+
+
+def _filed_under(model, synonym):
+    """Groups filed under any of the entry's terms, without joining (no duplicate rows)."""
+    condition = Q()
+    for param, slugs in synonym.terms:
+        taxonomy = TAXONOMY_BY_PARAM[param]
+        if not taxonomy.is_many:
+            condition |= Q(**{f"{taxonomy.field}__slug__in": slugs})
+            continue
+        through = model._meta.get_field(taxonomy.field).remote_field.through
+        lookup = f"{taxonomy.model._meta.model_name}__slug__in"
+        # An IN subquery rather than a correlated EXISTS: SQLite builds the list once instead of per row.
+        condition |= Q(pk__in=through.objects.filter(**{lookup: slugs}).values("group_id"))
+    return condition
+
+
+# PostgreSQL: full-text queries.
+
+
+def _text_query(phrase_words):
+    return SearchQuery(" ".join(phrase_words), config=SEARCH_CONFIG, search_type="plain")
+
+
+def _any_text_query(phrases):
+    query = None
+    for phrase in phrases:
+        query = _text_query(phrase) if query is None else query | _text_query(phrase)
+    return query
+
+
+# SQLite: whole words in any known form, by regular expression.
+
+
+def _all_text():
+    """name, summary and search_text as one text (none is ever NULL): a cheap expression, compiled often."""
+    return Func(F("name"), F("summary"), F("search_text"), template="(%(expressions)s)", arg_joiner=" || ' ' || ",
+                output_field=TextField())
+
+
+def _whole_word(forms):
+    forms = sorted(forms, key=lambda form: (-len(form), form))
+    return r"(?i)(?<!\w)(?:" + "|".join(re.escape(form) for form in forms) + r")(?!\w)"
+
+
+class WordsMatch(Expression):
+    """SQLite: the text holds any of the alternatives, each a list of words (sets of forms) that must all be
+    there as whole words.
+
+    Written as one SQL condition here rather than as many Q objects (a search page runs the filter ten times).
+    A word of letters a-z and digits is a LIKE on its forms' common prefix, then a GLOB on the text between
+    spaces, both inside SQLite: '*[^a-zA-Z0-9][rR][aA][pP][eE][^a-zA-Z0-9]*' never matches "therapeutic".
+    Other words (accents, other scripts) use a regular expression, a Python call per row. Forms are letters
+    and digits: nothing to escape.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, expression, alternatives):
+        super().__init__()
+        self.expression = expression
+        self.alternatives = alternatives
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, expressions):
+        (self.expression,) = expressions
+
+    def as_sql(self, compiler, connection):
+        text, text_params = compiler.compile(self.expression)
+        alternatives, params = [], []
+        for words in self.alternatives:
+            conditions = []
+            for forms in words:
+                # First a LIKE on the forms' common prefix (a plain substring search, the cheapest test).
+                prefix = os.path.commonprefix(sorted(forms))
+                if len(prefix) >= 2 and prefix.isascii():
+                    conditions.append(f"{text} LIKE %s")
+                    params.extend([*text_params, f"%{prefix}%"])
+                if all(form.isascii() for form in forms):
+                    globs = [f"(' ' || {text} || ' ') GLOB %s" for _form in forms]
+                    conditions.append("(" + " OR ".join(globs) + ")")
+                    for form in sorted(forms):
+                        either_case = "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in form)
+                        params.extend([*text_params, f"*[^a-zA-Z0-9]{either_case}[^a-zA-Z0-9]*"])
+                else:
+                    conditions.append(f"{text} REGEXP %s")
+                    params.extend([*text_params, _whole_word(forms)])
+            alternatives.append("(" + " AND ".join(conditions) + ")")
+        return "(" + " OR ".join(alternatives) + ")", params
+
+
+def _phrases_match(expression, phrases, vocabulary):
+    """Any of the phrases, each with all its words (whole words, any known form, in any order)."""
+    return WordsMatch(expression, [[vocabulary.forms_of(word) for word in phrase] for phrase in phrases])
 
 
 def filter_by_keywords(queryset, q):
-    """Groups matching every word of q (stemmed on PostgreSQL, as substrings on SQLite)."""
-    terms = keyword_terms(q)
-    if not terms:
+    """Groups matching every word and every concept of q (see the module's docstring)."""
+    if not q:
+        return queryset
+    keywords = analyse_keywords(q, queryset.model)
+    if keywords.is_empty:
         return queryset
     if uses_full_text_search():
-        return queryset.filter(search_vector=_search_query(terms))
-    for term in terms:
-        queryset = queryset.filter(
-            Q(name__icontains=term) | Q(summary__icontains=term) | Q(search_text__icontains=term)
-        )
+        if keywords.words:
+            queryset = queryset.filter(search_vector=_text_query(keywords.words))
+        for concept in keywords.concepts:
+            text = Q(search_vector=_text_query(concept.words))
+            queryset = queryset.filter(_filed_under(queryset.model, concept.synonym) | text)
+        return queryset
+    text = _all_text()
+    for concept in keywords.concepts:
+        matches = _phrases_match(text, [concept.words], keywords.vocabulary)
+        queryset = queryset.filter(_filed_under(queryset.model, concept.synonym) | Q(matches))
+    for word in keywords.words:
+        queryset = queryset.filter(_phrases_match(text, [(word,)], keywords.vocabulary))
     return queryset
 
 
 def annotate_relevance(queryset, q):
     """Annotate `relevance`: a word in the name counts most, then the summary, then the rest."""
-    terms = keyword_terms(q)
-    if not terms:
+    keywords = analyse_keywords(q, queryset.model) if q else KeywordQuery()
+    if keywords.is_empty:
         return queryset.annotate(relevance=Value(0, output_field=IntegerField()))
     if uses_full_text_search():
-        return queryset.annotate(relevance=SearchRank(F("search_vector"), _search_query(terms)))
+        phrases = [(word,) for word in keywords.words]
+        phrases.extend(concept.words for concept in keywords.concepts)
+        score = SearchRank(F("search_vector"), _any_text_query(phrases))
+        for concept in keywords.concepts:
+            score = score + Case(
+                When(_filed_under(queryset.model, concept.synonym), then=Value(TERM_BONUS)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        return queryset.annotate(relevance=score)
     score = Value(0, output_field=IntegerField())
-    for term in terms:
+    vocabulary = keywords.vocabulary
+    matchers = [[(word,)] for word in keywords.words] + [[c.words] for c in keywords.concepts]
+    for phrases in matchers:
         score = score + Case(
-            When(name__icontains=term, then=Value(4)),
-            When(summary__icontains=term, then=Value(2)),
+            When(_phrases_match(F("name"), phrases, vocabulary), then=Value(4)),
+            When(_phrases_match(F("summary"), phrases, vocabulary), then=Value(2)),
             default=Value(1),
             output_field=IntegerField(),
         )

@@ -21,6 +21,7 @@ from groups.core import schedule
 from groups.core.models import Group, MeetingTime
 from groups.core.models.querysets import ON_REQUEST
 from groups.core.vocabulary import M2M_FIELDS
+from groups.directory.keywords import keyword_hints
 from groups.directory.params import FACETS, SearchParams, parse_search_params
 
 
@@ -52,6 +53,7 @@ class SearchResult:
     facets: list
     accredited_count: int
     terms_by_param: dict = field(default_factory=dict)
+    keyword_hints: object = None  # groups.directory.keywords.KeywordHints: a spelling or a place to offer
 
     @property
     def count(self):
@@ -193,6 +195,7 @@ def search_groups(querydict, page_size=None):
     result = SearchResult(params, page, paginator, facets, accredited_count, terms_by_param)
     if params.origin:
         result.on_request_count = on_request_elsewhere(params)
+    result.keyword_hints = keyword_hints(params)
     return result
 
 
