@@ -3,8 +3,11 @@
 import datetime
 import itertools
 
+import os
+
 import pytest
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 
 from groups.core.search import refresh_search_fields
 from groups.models import (
@@ -34,6 +37,12 @@ TERMS = {
 NAMES = {"en": "English", "fr": "French", "ar": "Arabic", "lgbtq": "LGBTQ+ people"}
 
 _sequence = itertools.count(1)
+
+# Property-based tests: each test bounds its own examples. CI runs them derandomized (HYPOTHESIS_PROFILE=ci in
+# .ci/run), so a landing run is repeatable; a developer's run explores new examples each time.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture
