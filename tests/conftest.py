@@ -2,7 +2,6 @@
 
 import datetime
 import itertools
-
 import os
 
 import pytest
