@@ -110,7 +110,7 @@ def test_group_page_in_another_zone_says_how_to_join_near_the_top(
     assert summary.locator("a[href='tel:+12125550100']").inner_text() == "+1 (212) 555-0100"
     assert summary.get_by_text("10:00").is_visible()  # the group's own time, not the site's
     top = summary.evaluate("el => el.getBoundingClientRect().top")
-    assert top < 740, f"'How to join, in short' starts at {top} px"
+    assert top < 740, f"'Joining at a glance' starts at {top} px"
     assert page.locator(".help-now a[href='tel:911']").is_visible()
     assert page.locator(".help-now").get_by_role("link", name="RAINN website").is_visible()
     page.screenshot(path=screenshots_dir / f"phone-group-new-york-{width}.png", full_page=True)

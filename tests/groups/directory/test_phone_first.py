@@ -6,7 +6,7 @@
   finds nothing. A group's own phone number is a tel: link, its visible text as the group wrote it.
 - The search form lands on the results (#results); the filters sit in a closed <details> whose summary
   says how many are ticked ("Filters (n)"), so they work without JavaScript.
-- A group page says how to join, in short, before the long description.
+- A group page says how to join at a glance ("Joining at a glance") before the long description.
 """
 
 import json
