@@ -57,7 +57,7 @@ def test_on_a_phone_searching_lands_on_the_results(new_context, server, page_of_
     assert page.get_by_role("heading", name="Filters (0)").is_visible()
     assert not page.get_by_role("button", name="Show groups").is_visible()  # the filters are closed
     page.screenshot(path=screenshots_dir / "phone-results-360.png")
-    # A page of twenty results: about 8,000 px with compact cards (14,700 px before; issue 11 measured 15,800 on the demo data).
+    # Twenty results: about 8,000 px with compact cards (14,700 px before; issue 11 measured 15,800 on demo data).
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height < 9000, f"twenty results make the page {height} px tall at 360 px"
 
