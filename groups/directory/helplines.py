@@ -33,7 +33,7 @@ def dial_href(number, scheme="tel"):
     international = text.startswith("+") or re.match(r"^00\s*[1-9]", text) is not None
     if international:
         text = text.replace("(0)", "")
-    digits = re.sub(r"\D", "", text)
+    digits = re.sub(r"[^0-9]", "", text)  # ASCII only: "\D" would keep digits like "²" or "٣"
     if international and text.startswith("00"):
         digits = digits[2:]
     if not digits:

@@ -83,6 +83,7 @@ class TestDialHref:
         ("0113 496 0000", "tel:01134960000"),  # national: a "+" would make it another number
         ("999", "tel:999"),
         ("ring the office", ""),
+        ("²³ or ٣٤", ""),  # digits a phone does not dial
         ("", ""),
     ])
     def test_digits_only_with_plus_for_international_numbers(self, written, href):
