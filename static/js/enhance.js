@@ -1,11 +1,19 @@
 /*
  * Small enhancements; every page works without them.
+ * - The filters panel starts open on a wide screen (closed on a phone).
  * - "Use my location": asks the browser for the location only when pressed, rounds it to
  *   two decimal places (about 1 km) before it leaves the browser, and never stores it.
  * - Next meetings of groups you can join online are also shown in the visitor's own time.
  */
 (function () {
   "use strict";
+
+  // The filters are closed in the page so a phone lands on the results; on a wide screen, where they sit
+  // beside the results (and site.css already shows them), open them so the toggle's state says so too.
+  var filtersPanel = document.querySelector("[data-filters-panel]");
+  if (filtersPanel && window.matchMedia && window.matchMedia("(min-width: 52rem)").matches) {
+    filtersPanel.open = true;
+  }
 
   var button = document.querySelector("[data-use-location]");
   if (button && "geolocation" in navigator) {

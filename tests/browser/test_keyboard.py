@@ -53,7 +53,7 @@ def test_search_journey_with_the_keyboard_alone(page, server, directory):
     tab_to(page, lambda s: s["id"] == "home-q")
     page.keyboard.type("circle")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/groups/\?q=circle$"))
+    page.wait_for_url(re.compile(r"/groups/\?q=circle#results$"))  # lands on the results (issue 11)
     assert page.get_by_role("heading", level=2, name=re.compile("groups? found")).is_visible()
 
     state = tab_to(page, lambda s: s["type"] == "checkbox" and (s["name"], s["value"]) == ("type", "therapeutic"))

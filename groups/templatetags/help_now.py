@@ -1,0 +1,26 @@
+"""Template helpers for help within one tap: helplines by country, tap-to-call links, the filters' count."""
+
+from django import template
+
+from groups.directory import helplines
+
+register = template.Library()
+
+
+@register.simple_tag
+def helplines_for(country=None):
+    """The helplines for a country code (else the site's SEARCH_COUNTRY); None when we list none for it."""
+    return helplines.for_country(country or None)
+
+
+@register.filter
+def tel_href(number):
+    """tel: address for a phone number as entered (digits only; "+" kept for international numbers)."""
+    return helplines.dial_href(number, "tel")
+
+
+@register.filter
+def active_filter_count(params):
+    """How many filter choices are ticked (words and place are typed in the form, not counted here)."""
+    ticked = sum(len(slugs) for slugs in params.terms.values())
+    return ticked + len(params.days) + len(params.times) + (1 if params.accredited else 0)
