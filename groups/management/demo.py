@@ -185,7 +185,11 @@ class DemoBuilder:
         return name
 
     def make_group(self, profile, city, home, status):
-        """One group. The order of the random choices below decides every group: keep it."""
+        """One group. The order of the random choices below decides every group: keep it.
+
+        Long because those choices are one sequence: split across helpers, their order (and so every demo
+        group) would be easy to change by accident.
+        """
         rng, text = self.rng, self.text
         name = self.unique_name(profile)
         slug = DEMO_SLUG_PREFIX + slugify(name)

@@ -195,4 +195,4 @@ class TestJoinSummary:
         assert "<dt>Cost</dt><dd>Sliding scale</dd>" in summary
         assert 'href="mailto:circle@example.org"' in summary
         # The next meeting in the group's own time: Wednesday 10:00 in New York, whatever the site's clock.
-        assert re.search(r"Wednesday \d{1,2} \w+, 10:00", summary), summary
+        assert re.search(r"Wednesday \d{1,2} \w+( \d{4})?, 10:00</time> \(New York time\)", summary), summary
