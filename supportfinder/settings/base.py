@@ -70,7 +70,8 @@ TEMPLATES = [
         # Site-wide templates, then each concern's own (groups/<concern>/templates): the groups app is one
         # Django app in three packages (see groups/__init__.py), so its packages' folders are named here.
         "DIRS": [BASE_DIR / "templates"]
-        + [BASE_DIR / "groups" / concern / "templates" for concern in ("directory", "coordination", "accreditation")],
+        + [BASE_DIR / "groups" / concern / "templates"
+           for concern in ("directory", "coordination", "accreditation", "opendata")],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -215,3 +216,11 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 STALE_REMINDER_DAYS = env.int("STALE_REMINDER_DAYS", default=182)
 # ...and the public page says it has not been confirmed recently after this many.
 STALE_NOTICE_DAYS = env.int("STALE_NOTICE_DAYS", default=365)
+
+# --- Open data (groups.opendata): the HSDS 3.0 API, export and staff CSV import ---
+# The licence the published listings are offered under, named on /open-data/ and in /api/hsds/openapi.json.
+OPEN_DATA_LICENCE_NAME = env("OPEN_DATA_LICENCE_NAME", default="Creative Commons Attribution 4.0 (CC BY 4.0)")
+OPEN_DATA_LICENCE_URL = env("OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/")
+# The largest CSV file staff may import, in bytes (a bigger one is refused before it is read).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+# --- end open data ---
