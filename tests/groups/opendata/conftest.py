@@ -58,6 +58,7 @@ def validator(name):
 
 VALIDATORS = {name: validator(f"{name}.json") for name in [
     "service", "organization", "location", "service_at_location", "taxonomy", "taxonomy_term", "schedule",
+    "address", "accessibility", "language", "cost_option", "phone", "attribute",
 ]}
 
 
