@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/hsds/", api.index, name="index"),
     path("api/hsds/openapi.json", api.openapi, name="openapi"),
     path("open-data/", views.open_data, name="page"),
+    path("coordinate/review/import/", views.import_groups, name="import"),
+    path("coordinate/review/import/template.csv", views.import_template, name="import_template"),
 ]
 for name, list_view, detail_view in RESOURCES:
     urlpatterns += [

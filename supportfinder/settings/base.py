@@ -222,5 +222,5 @@ STALE_NOTICE_DAYS = env.int("STALE_NOTICE_DAYS", default=365)
 OPEN_DATA_LICENCE_NAME = env("OPEN_DATA_LICENCE_NAME", default="Creative Commons Attribution 4.0 (CC BY 4.0)")
 OPEN_DATA_LICENCE_URL = env("OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/")
 # The largest CSV file staff may import, in bytes (a bigger one is refused before it is read).
-IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20_000_000)
 # --- end open data ---
