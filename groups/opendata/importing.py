@@ -7,6 +7,8 @@ member of staff approves), or is written onto it when it is a draft or closed; e
 through groups.coordination.services.group_submit, like any coordinator's listing.
 """
 
+from types import SimpleNamespace
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +17,7 @@ from accounts.permissions import email_verified
 from groups.coordination.models import ModerationDecision
 from groups.coordination.services import group_submit, revision_for
 from groups.core.models import Group, MeetingTime, Place
-from groups.core.search import refresh_search_fields
+from groups.core.search import REMOTE_FORMATS, build_search_text, refresh_search_fields, refresh_search_vectors
 from groups.core.vocabulary import TAXONOMIES
 
 BATCH = 500
@@ -25,9 +27,28 @@ class ImportRefused(Exception):
     """The import cannot be written (a file with errors, or a person who may not submit); nothing was."""
 
 
+class Terms(list):
+    """A list that answers .all(), as a related manager does."""
+
+    def all(self):
+        return self
+
+
+def search_fields(plan, cost):
+    """search_text and meets_remotely from the row itself (core's own function), so no second pass is needed."""
+    shim = SimpleNamespace(description=plan.fields["description"], host_name=plan.fields["host_name"],
+                           cost_id=cost.pk if cost else None, cost=cost,
+                           **{field: Terms(terms) for field, terms in plan.terms.items() if field != "cost"})
+    if plan.place:
+        shim.place = SimpleNamespace(city=plan.place["city"], region=plan.place["region"])
+    remote = any(term.slug in REMOTE_FORMATS for term in plan.terms["formats"])
+    return {"search_text": build_search_text(shim), "meets_remotely": remote}
+
+
 def new_group(plan, user, now):
-    group = Group(slug=plan.slug, status=Group.Status.PENDING, submitted_at=now, submitted_by=user,
-                  cost=(plan.terms["cost"] or [None])[0], **plan.fields)
+    cost = (plan.terms["cost"] or [None])[0]
+    group = Group(slug=plan.slug, status=Group.Status.PENDING, submitted_at=now, submitted_by=user, cost=cost,
+                  **plan.fields, **search_fields(plan, cost))
     if plan.uuid:
         group.uuid = plan.uuid
     return group
@@ -58,11 +79,7 @@ def create_groups(plans, user, now):
     ModerationDecision.objects.bulk_create(
         [ModerationDecision(group=group, action=ModerationDecision.Action.SUBMITTED, actor=user, created_at=now,
                             reason="Imported from a CSV file.") for group in groups], batch_size=BATCH)
-    pks = [group.pk for group in groups]
-    for start in range(0, len(pks), BATCH):
-        refresh_search_fields(list(
-            Group.objects.filter(pk__in=pks[start:start + BATCH]).select_related("cost", "place")
-            .prefetch_related(*[taxonomy.field for taxonomy in TAXONOMIES if taxonomy.is_many])))
+    refresh_search_vectors(Group.objects.filter(status=Group.Status.PENDING, submitted_at=now, submitted_by=user))
     return groups
 
 

@@ -12,6 +12,7 @@ from django.test import Client
 from groups.coordination.models import ModerationDecision
 from groups.coordination.services import review_approve
 from groups.core.models import Group
+from groups.core.search import build_search_text
 from groups.opendata.csv_import import ImportFileError, preview
 from groups.opendata.export import write_groups_csv
 from groups.opendata.spreadsheet import HEADER
@@ -116,6 +117,8 @@ def test_import_enters_the_review_queue_credited_to_the_importer(staff_client, s
     assert [m.frequency for m in imported.meeting_times.all()] == ["weekly", "monthly"]
     assert imported.place.address_line1 == "3 Quiet Street" and imported.place.search_latitude is not None
     assert sorted(imported.formats.values_list("slug", flat=True)) == ["in-person", "online"]
+    assert imported.search_text == build_search_text(imported) and "York" in imported.search_text
+    assert imported.meets_remotely is True
     assert client.get("/api/hsds/services").json()["total_items"] == 0, "nothing public before review"
     assert "Thursday Circle" in staff_client.get("/coordinate/review/").content.decode()
     # The token is used up: importing twice is refused.
