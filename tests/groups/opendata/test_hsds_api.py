@@ -1,10 +1,13 @@
 """The HSDS 3.0 API: every object of every endpoint validates against the official schemas, and the
 mapping keeps each group's privacy (area-only, on-request, online) on every endpoint."""
 
+import io
 import json
 
 import pytest
+from django.core.management import call_command
 
+from groups.core.models import Group, Place
 from groups.opendata import ids
 
 from .branches import SECRETS, branches  # noqa: F401 (fixture)
@@ -179,3 +182,28 @@ def test_a_page_of_full_services_takes_a_fixed_number_of_queries(client, branche
                    meetings=[{"frequency": "weekly", "weekday": n, "start_time": "10:00"}])
     with django_assert_num_queries(11):
         client.get("/api/hsds/services", {"full": "true"})
+
+
+def test_the_demo_data_validates_and_keeps_its_hidden_addresses(client, hsds_valid):
+    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    bodies = every_response(client)
+    for path, kind, body in bodies:
+        if kind == "page":
+            for item in body["contents"]:
+                hsds_valid(ITEM_KIND[path.split("?")[0]], item)
+        elif kind:
+            hsds_valid(kind, body)
+    text = json.dumps([body for _path, _kind, body in bodies], ensure_ascii=False)
+    # Demo streets repeat across groups, so each hidden one is looked for in its own group's service.
+    services = {item["id"]: json.dumps(item, ensure_ascii=False)
+                for item in get(client, "services", full="true", per_page=500)["contents"]}
+    hidden = Place.objects.exclude(address_visibility="public").exclude(address_line1="").filter(
+        group__status__in=Group.PUBLIC_STATUSES).select_related("group")
+    assert hidden.exists()
+    leaked = [(place.address_line1, place.postcode) for place in hidden
+              if place.address_line1 in services[str(place.group.uuid)]
+              or (place.postcode and place.postcode in services[str(place.group.uuid)])]
+    assert leaked == []
+    links = Group.objects.exclude(join_link="").values_list("join_link", flat=True)
+    assert [link for link in links if link in text] == []
+    assert Group.objects.published().count() == get(client, "services")["total_items"]
