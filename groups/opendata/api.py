@@ -5,6 +5,7 @@ pagination. A malformed `page`, `per_page` or `modified_after` is answered 400 w
 and why; an id that names nothing gives an empty list, or 404 for a single object. Published groups only.
 """
 
+import datetime
 import json
 import math
 from pathlib import Path
@@ -61,7 +62,7 @@ def modified_after(request):
     except ValueError:
         moment = day = None
     if day:
-        moment = timezone.datetime.combine(day, timezone.datetime.min.time())
+        moment = datetime.datetime.combine(day, datetime.time.min)
     if moment is None:
         raise BadParameter("modified_after must be a date or date-time, e.g. 2026-01-31 or 2026-01-31T09:00:00Z.")
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
@@ -76,9 +77,8 @@ def wants_ndjson(request):
 
 
 def ndjson_stream(items):
-    response = StreamingHttpResponse((json.dumps(item, ensure_ascii=False) + "\n" for item in items),
-                                     content_type="application/x-ndjson; charset=utf-8")
-    return response
+    return StreamingHttpResponse((json.dumps(item, ensure_ascii=False) + "\n" for item in items),
+                                 content_type="application/x-ndjson; charset=utf-8")
 
 
 def paged(request, total, fetch):
