@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("groups.directory.api_urls")),
+    path("", include("groups.opendata.urls")),  # /api/hsds/, /open-data/, /coordinate/review/import/
     path("coordinate/", include("groups.coordination.urls")),
     path("", include("groups.directory.urls")),
 ]

@@ -70,7 +70,8 @@ TEMPLATES = [
         # Site-wide templates, then each concern's own (groups/<concern>/templates): the groups app is one
         # Django app in three packages (see groups/__init__.py), so its packages' folders are named here.
         "DIRS": [BASE_DIR / "templates"]
-        + [BASE_DIR / "groups" / concern / "templates" for concern in ("directory", "coordination", "accreditation")],
+        + [BASE_DIR / "groups" / concern / "templates"
+           for concern in ("directory", "coordination", "accreditation", "opendata")],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -244,3 +245,11 @@ GAZETTEER_DIR = Path(env("GAZETTEER_DIR", default=str(BASE_DIR / ".cache" / "gaz
 # so a mistyped year (9999) can never reach the schedule arithmetic through a form.
 MEETING_DATE_PAST_YEARS = env.int("MEETING_DATE_PAST_YEARS", default=2)
 MEETING_DATE_FUTURE_YEARS = env.int("MEETING_DATE_FUTURE_YEARS", default=5)
+
+# --- Open data (groups.opendata): the HSDS 3.0 API, export and staff CSV import ---
+# The licence the published listings are offered under, named on /open-data/ and in /api/hsds/openapi.json.
+OPEN_DATA_LICENCE_NAME = env("OPEN_DATA_LICENCE_NAME", default="Creative Commons Attribution 4.0 (CC BY 4.0)")
+OPEN_DATA_LICENCE_URL = env("OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/")
+# The largest CSV file staff may import, in bytes (a bigger one is refused before it is read).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20_000_000)
+# --- end open data ---

@@ -1,6 +1,7 @@
 """Who may do what: every coordinator and staff URL, walked as six kinds of visitor."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -75,6 +76,8 @@ GET_PAGES = [
     ("/coordinate/review/", {"staff_only": True}),
     ("/coordinate/review/{pending}/", {"staff_only": True}),
     ("/coordinate/review/{pending}/preview/", {"staff_only": True}),
+    ("/coordinate/review/import/", {"staff_only": True}),
+    ("/coordinate/review/import/template.csv", {"staff_only": True}),
 ]
 
 POST_ACTIONS = [
@@ -108,6 +111,16 @@ def test_review_decision(world, persona):
     assert outcome(response) == expected(persona, staff_only=True, action=True), persona
     pending.refresh_from_db()
     assert pending.status == ("published" if persona == "staff_with_mfa" else "pending")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_import_check(world, persona):
+    """Checking a file is staff only; anyone else gets the same answer as for the page, and nothing is read."""
+    users, _own, _pending = world
+    data = SimpleUploadedFile("groups.csv", b"name\nA\n", content_type="text/csv")
+    response = client_for(persona, users).post("/coordinate/review/import/", {"action": "check", "file": data})
+    rule = {"visitor": LOGIN, "staff_without_mfa": MFA, "staff_with_mfa": 400}
+    assert outcome(response) == rule.get(persona, NOT_FOUND), persona
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

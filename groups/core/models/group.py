@@ -1,3 +1,4 @@
+import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -45,6 +46,8 @@ class Group(models.Model):
         WAITING_LIST = "waiting-list", _("Waiting list")
         FULL = "full", _("Full for now")
 
+    # The group's id in open data (HSDS service id), kept across edits; never reused.
+    uuid = models.UUIDField(_("open data id"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True, help_text=_("One or two sentences."))
