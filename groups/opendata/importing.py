@@ -40,7 +40,7 @@ def search_fields(plan, cost):
                            cost_id=cost.pk if cost else None, cost=cost,
                            **{field: Terms(terms) for field, terms in plan.terms.items() if field != "cost"})
     if plan.place:
-        shim.place = SimpleNamespace(city=plan.place["city"], region=plan.place["region"])
+        shim.place = Place(**plan.place)  # unsaved: its public_area() decides whether the town is searchable
     remote = any(term.slug in REMOTE_FORMATS for term in plan.terms["formats"])
     return {"search_text": build_search_text(shim), "meets_remotely": remote}
 

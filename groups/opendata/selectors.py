@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, Max, OuterRef, Q
 
+from groups.accreditation.selectors import with_badges
 from groups.core.models import Format, Group, Place
 from groups.core.search import filter_by_keywords
 from groups.core.vocabulary import TAXONOMIES
@@ -12,14 +13,13 @@ from groups.opendata.taxonomies import taxonomy_by_id, term_by_id
 
 def hsds_groups():
     """Published (and paused) groups, everything prefetched: a fixed number of queries per page."""
-    return (
+    return with_badges(
         Group.objects.published()
         .defer("search_text", "search_vector", "join_link")
         .select_related("cost", "place")
         .prefetch_related(
             *[taxonomy.field for taxonomy in TAXONOMIES if taxonomy.is_many], "meeting_times"
         )
-        .with_accreditation_status()
         .order_by("name", "id")
     )
 
