@@ -175,7 +175,7 @@ class TestDrafts:
         page = response.content.decode()
         assert "Please check the form" in page
         assert 'value="Harbour Evening Circle"' in page and "1 Quay Street" in page
-        assert 'id="id_summary_error"' in page or "id_summary" in page
+        assert 'href="#id_summary"' in page and 'id="id_summary_error"' in page
         assert 'href="#id_host_website"' in page and 'href="#id_meetings-0-start_time"' in page
         assert not Group.objects.exists()
 
