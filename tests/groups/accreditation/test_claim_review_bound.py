@@ -67,7 +67,7 @@ class TestBoundToWhatWasSeen:
         staff = logged_in(reviewer)
         seen = seen_on_review_page(staff, waiting)
         edit = reverse("coordinate:accreditation:edit", args=[group.slug, waiting.pk])
-        logged_in(coordinator).post(edit, claim_data(bodies["leading-lights"], reference="LL-1",
+        logged_in(coordinator).post(edit, claim_data(bodies["leading-lights"], reference="LL-1", register_entry_url="",
                                                      evidence=[upload("other.jpg", JPEG, "image/jpeg")]))
         assert staff.post(review_url(waiting), {"seen": seen, **verify_data(today)}).status_code == 409
         waiting.refresh_from_db()
@@ -96,11 +96,13 @@ class TestEvidenceAfterVerification:
         edit = reverse("coordinate:accreditation:edit", args=[group.slug, waiting.pk])
         with django_capture_on_commit_callbacks(execute=True):
             response = logged_in(coordinator).post(edit, claim_data(
-                bodies["leading-lights"], reference="LL-1", remove_evidence=[checked.pk],
+                bodies["leading-lights"], reference="LL-1", register_entry_url="", remove_evidence=[checked.pk],
                 evidence=[upload("forged.pdf", PDF)]))
         assert response.status_code == 302
         waiting.refresh_from_db()
         assert waiting.status == "claimed" and waiting.valid_until is None
+        # Only files changed, nothing the claim says: still back to the queue.
+        assert set(waiting.decisions.first().changes) == {"files added", "files removed"}
         shown = public_state(client, group)
         assert not shown["verified"] and not shown["json"] and shown["waiting"]
         # The file staff checked is still there for them, marked removed.
@@ -115,7 +117,7 @@ class TestEvidenceAfterVerification:
         claim_verify(claim=waiting, reviewer=reviewer, seen=claim_seen_token(waiting), checked_how="document",
                      valid_until=today + datetime.timedelta(days=200))
         edit = reverse("coordinate:accreditation:edit", args=[group.slug, waiting.pk])
-        logged_in(coordinator).post(edit, claim_data(bodies["leading-lights"], reference="LL-1",
+        logged_in(coordinator).post(edit, claim_data(bodies["leading-lights"], reference="LL-1", register_entry_url="",
                                                      remove_evidence=[waiting.evidence.get().pk]))
         waiting.refresh_from_db()
         assert waiting.status == "claimed" and not public_state(client, group)["verified"]
