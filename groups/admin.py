@@ -93,8 +93,12 @@ class GroupAdmin(admin.ModelAdmin):
     inlines = [PlaceInline, MeetingTimeInline, AccreditationClaimInline, ModerationDecisionInline]
     show_facets = admin.ShowFacets.ALWAYS
     list_select_related = ["cost"]
+    # Publication happens only through the review pages, which record a decision (groups.coordination.review):
+    # here the status and what says who submitted it are shown, never edited.
+    readonly_fields = ["status", "submitted_at", "submitted_by", "revision_of"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "description", "status", "is_demo"]}),
+        (_("Review"), {"fields": ["revision_of", "submitted_at", "submitted_by"]}),
         (_("Host"), {"fields": ["host_name", "host_website", "coordinators"]}),
         (_("Who it is for"), {"fields": ["types", "trauma_types", "populations", "age_min", "age_max"]}),
         (_("How it meets"), {"fields": ["formats", "languages", "access_features", "time_zone", "facilitation"]}),
@@ -157,12 +161,16 @@ class ClaimEvidenceInline(admin.TabularInline):
 
     model = ClaimEvidence
     extra = 0
-    fields = ["original_name", "content_type", "size", "uploaded_at", "uploaded_by"]
+    fields = ["original_name", "content_type", "size", "uploaded_at", "uploaded_by", "removed_at"]
     readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        # Removed files too: staff see everything the claim was checked with.
+        return ClaimEvidence.all_objects.select_related("uploaded_by")
 
 
 @admin.register(AccreditationClaim)

@@ -9,6 +9,7 @@ from groups.accreditation.models import AccreditationClaim, AccreditingBody, Cla
 from groups.coordination.models import CoordinatorInvitation, ModerationDecision
 from groups.core.models import (
     AccessibilityFeature,
+    CoordinatorHistory,
     Cost,
     Format,
     Group,
@@ -26,6 +27,7 @@ __all__ = [
     "AccreditingBody",
     "ClaimDecision",
     "ClaimEvidence",
+    "CoordinatorHistory",
     "CoordinatorInvitation",
     "Cost",
     "Format",

@@ -4,16 +4,20 @@ Files are written under random names in private storage (groups.accreditation.st
 transactional, so those written in a transaction that fails are deleted again (atomic_with_files).
 """
 
+import datetime
 import os
 import unicodedata
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.accreditation.models import ClaimEvidence
+from groups.accreditation.models import ClaimDecision, ClaimEvidence
 from groups.accreditation.storage import private_storage
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -106,3 +110,27 @@ def atomic_with_files():
         for name in written:
             private_storage.delete(name)
         raise
+
+
+# Staff decisions after which a removed file is no longer what the claim's standing rests on.
+DECISIONS_ENDING_RETENTION = [ClaimDecision.Action.VERIFIED, ClaimDecision.Action.REJECTED]
+
+
+def purge_removed_evidence(*, now=None):
+    """Delete files coordinators removed, once the claim was decided on again after the removal and
+    EVIDENCE_RETENTION_DAYS have passed since that decision. Until then the file and its row stay, so the audit
+    trail holds what a reviewer looked at. Returns how many were deleted (their files go when the delete commits).
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.EVIDENCE_RETENTION_DAYS)
+    decided_since_removal = ClaimDecision.objects.filter(
+        claim=OuterRef("claim"), action__in=DECISIONS_ENDING_RETENTION,
+        created_at__gt=OuterRef("removed_at"), created_at__lte=cutoff,
+    )
+    due = ClaimEvidence.all_objects.filter(removed_at__isnull=False).filter(Exists(decided_since_removal))
+    deleted = 0
+    for evidence in due:
+        with transaction.atomic():
+            evidence.delete()  # the file goes with it (groups.accreditation.models.delete_evidence_file)
+        deleted += 1
+    return deleted

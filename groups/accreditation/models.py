@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.db.models import Manager
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -117,6 +118,9 @@ class AccreditationClaim(models.Model):
     # The expiry reminder, once per valid_until: a claim verified again with a new date is reminded again.
     reminder_sent_at = models.DateTimeField(_("expiry reminder sent"), null=True, blank=True, editable=False)
     reminder_valid_until = models.DateField(null=True, blank=True, editable=False)
+    # Raised by every change a coordinator makes to the claim or its evidence: a decision names the version the
+    # reviewer was shown (groups.accreditation.services.claim_seen_token) and is refused for any other.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -281,6 +285,13 @@ class ClaimDecision(Decision):
         return f"{self.claim_id} — {self.get_action_display()}"
 
 
+class PresentEvidenceManager(models.Manager):
+    """Evidence as coordinators and new decisions see it: what has not been removed."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 def evidence_upload_to(instance, filename):
     # A random name: the original name, which can say a lot, is kept only in the database.
     extension = ClaimEvidence.EXTENSIONS.get(instance.content_type, "")
@@ -302,8 +313,19 @@ class ClaimEvidence(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Removed by a coordinator: no longer part of the claim, but kept (file and row) so the audit trail holds what
+    # a reviewer looked at, until the claim's next decision plus EVIDENCE_RETENTION_DAYS (purge_removed_evidence).
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True, editable=False, db_index=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    # The default (and so `claim.evidence`) leaves removed files out; all_objects has them, for staff and purging.
+    all_objects = Manager()
+    objects = PresentEvidenceManager()
 
     class Meta:
+        default_manager_name = "objects"
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("accreditation evidence")
         verbose_name_plural = _("accreditation evidence")

@@ -11,6 +11,7 @@ import calendar
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -27,8 +28,10 @@ from groups.accreditation.models import (
     AccreditationClaim,
     ClaimDecision,
 )
+from groups.accreditation.seen import CLAIM_FIELDS, ensure_seen
 from groups.core.models import Group
 from groups.core.notify import notify_coordinators, notify_staff
+from groups.core.permissions import coordinates_or_did_recently
 from groups.core.snapshot import diff, snapshot
 
 logger = logging.getLogger(__name__)
@@ -36,11 +39,6 @@ logger = logging.getLogger(__name__)
 Status = AccreditationClaim.Status
 Action = ClaimDecision.Action
 
-# What a coordinator states about a claim. Changing any of it on a verified claim sends it back for review,
-# since it changes what staff checked or what the badge says.
-CLAIM_FIELDS = [
-    "body", "other_body_name", "other_body_url", "reference", "scope", "facilitator_name", "register_entry_url",
-]
 REMINDER_DAYS = 30
 # Dates -------------------------------------------------------------------------------------------------------
 
@@ -114,9 +112,10 @@ def claim_submit(*, group, user, body, scope, reference="", facilitator_name="",
 def claim_update(*, claim, user, evidence=(), remove_evidence=(), **fields):
     """A coordinator changes a claim or its evidence.
 
-    Changing what a verified claim says (body, reference, what it covers, …) sends it back to the queue: the
-    verification is cleared, so the badge goes until staff check again. A rejected claim that is changed, or gets
-    new evidence, goes back to the queue too. Removing evidence alone changes no state.
+    Any change after the claim was sent or verified (what it says, a file added or removed) raises its version,
+    so a reviewer's open page no longer decides on it (groups.accreditation.seen), and sends a verified or rejected
+    claim back to the queue: the verification is cleared, so the badge goes until staff check again. A removed
+    file is marked removed, not deleted: the audit trail keeps what a reviewer looked at (purge_removed_evidence).
     """
     unknown = set(fields) - set(CLAIM_FIELDS)
     if unknown:
@@ -140,23 +139,26 @@ def claim_update(*, claim, user, evidence=(), remove_evidence=(), **fields):
             changes[str(_("files added"))] = ["", ", ".join(clean_file_name(item.name or "") for item in evidence)]
         if removing:
             changes[str(_("files removed"))] = [", ".join(item.original_name for item in removing), ""]
-
-        details_changed = any(label in before for label in changes)
-        back_to_queue = CLAIM_WORKFLOW.allows(RESUBMIT, current.status) and (
-            details_changed or (current.status == Status.REJECTED and bool(evidence))
-        )
+        back_to_queue = CLAIM_WORKFLOW.allows(RESUBMIT, current.status)
         if back_to_queue:
-            current.status = CLAIM_WORKFLOW.target(RESUBMIT, current.status)
-            current.verified_by, current.verified_at, current.valid_until = None, None, None
-            current.checked_how, current.confirmed_reference, current.rejection_reason = "", "", ""
-            current.submitted_at, current.submitted_by = timezone.now(), user
+            _back_to_queue(current, user)
+        current.version += 1
         current.full_clean()
         current.save()
+        now = timezone.now()
         for item in removing:
-            item.delete()
+            item.removed_at, item.removed_by = now, user
+            item.save(update_fields=["removed_at", "removed_by"])
         attach_evidence(current, evidence, user, written)
         _record(current, Action.RESUBMITTED if back_to_queue else Action.UPDATED, user, changes=changes)
     return current
+
+
+def _back_to_queue(claim, user):
+    claim.status = CLAIM_WORKFLOW.target(RESUBMIT, claim.status)
+    claim.verified_by, claim.verified_at, claim.valid_until = None, None, None
+    claim.checked_how, claim.confirmed_reference, claim.rejection_reason = "", "", ""
+    claim.submitted_at, claim.submitted_by = timezone.now(), user
 
 
 def renewal_in_progress(claim):
@@ -198,21 +200,24 @@ def claim_renew(*, claim, user, today=None):
 # Staff -------------------------------------------------------------------------------------------------------
 
 def review_conflict(claim, reviewer):
-    """Why this reviewer may not decide on this claim, or None."""
-    if claim.group.coordinators.filter(pk=reviewer.pk).exists():
-        return _("You coordinate this group, so another member of staff must review its accreditation.")
+    """Why this reviewer may not decide on this claim, or None: four eyes, reaching back FOUR_EYES_COOLDOWN_DAYS."""
+    if coordinates_or_did_recently(reviewer, claim.group):
+        return _("You coordinate this group, or did in the last %(days)s days, so another member of staff must "
+                 "review its accreditation.") % {"days": settings.FOUR_EYES_COOLDOWN_DAYS}
     if claim.submitted_by_id == reviewer.pk:
         return _("You sent this claim yourself, so another member of staff must review it.")
     return None
 
 
-def _ensure_can_review(claim, reviewer, action):
+def _ensure_can_review(claim, reviewer, action, seen):
+    """Who may decide, whether the claim allows it, and that it is the version the reviewer was shown."""
     if not reviewer.is_staff:
         raise PermissionDenied(_("Only staff review accreditation."))
     conflict = review_conflict(claim, reviewer)
     if conflict:
         raise PermissionDenied(conflict)
     claim.ensure_allows(action)
+    ensure_seen(claim, seen)
 
 
 def _add_staff_note(claim, note):
@@ -222,12 +227,15 @@ def _add_staff_note(claim, note):
         claim.note = f"{claim.note}\n\n{dated}" if claim.note else dated
 
 
-def claim_verify(*, claim, reviewer, checked_how, valid_until, confirmed_reference="", note="", today=None):
-    """Staff verify a waiting claim: how it was checked, the reference confirmed and the last valid day."""
+def claim_verify(*, claim, reviewer, seen, checked_how, valid_until, confirmed_reference="", note="", today=None):
+    """Staff verify a waiting claim: how it was checked, the reference confirmed and the last valid day.
+
+    `seen`: the review page's token (groups.accreditation.seen); StaleClaim if the claim changed since.
+    """
     today = today or timezone.localdate()
     with transaction.atomic():
         claim = AccreditationClaim.objects.select_for_update().select_related("group", "body").get(pk=claim.pk)
-        _ensure_can_review(claim, reviewer, VERIFY)
+        _ensure_can_review(claim, reviewer, VERIFY, seen)
         if checked_how not in AccreditationClaim.CheckedHow.values:
             raise ValidationError({"checked_how": _("Please say how you checked the claim.")})
         if valid_until is None or valid_until < today:
@@ -247,14 +255,14 @@ def claim_verify(*, claim, reviewer, checked_how, valid_until, confirmed_referen
     return claim
 
 
-def claim_reject(*, claim, reviewer, reason, note=""):
+def claim_reject(*, claim, reviewer, seen, reason, note=""):
     """Staff reject a waiting claim, or withdraw a verified one (the badge goes at once), with a reason the group's
-    coordinators will see."""
+    coordinators will see. `seen` as for claim_verify."""
     if not reason.strip():
         raise ValidationError({"reason": _("Please give a reason: the coordinator will see it.")})
     with transaction.atomic():
         claim = AccreditationClaim.objects.select_for_update().select_related("group", "body").get(pk=claim.pk)
-        _ensure_can_review(claim, reviewer, REJECT)
+        _ensure_can_review(claim, reviewer, REJECT, seen)
         claim.status = CLAIM_WORKFLOW.target(REJECT, claim.status)
         claim.rejection_reason = reason.strip()
         claim.verified_by, claim.verified_at, claim.valid_until = None, None, None

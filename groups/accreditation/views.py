@@ -19,6 +19,7 @@ from groups.accreditation import presenters, services
 from groups.accreditation.evidence import download_name
 from groups.accreditation.forms import ClaimForm, RejectForm, VerifyForm
 from groups.accreditation.models import AccreditationClaim, ClaimEvidence
+from groups.accreditation.seen import StaleClaim, claim_seen_token
 from groups.core.permissions import coordinated_group_or_404, coordinated_groups
 
 Status = AccreditationClaim.Status
@@ -126,11 +127,13 @@ def evidence_download(request, pk):
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    evidence = ClaimEvidence.objects.select_related("claim__group").filter(pk=pk).first()
+    # Staff see removed files too (the audit trail); coordinators only what is still part of the claim.
+    evidence = ClaimEvidence.all_objects.select_related("claim__group").filter(pk=pk).first()
     if evidence is None:
         raise Http404
-    is_coordinator = evidence.claim.group.coordinators.filter(pk=user.pk).exists()
-    if not is_coordinator and not (user.is_staff and user_has_mfa(user)):
+    is_staff = user.is_staff and user_has_mfa(user)
+    is_coordinator = evidence.removed_at is None and evidence.claim.group.coordinators.filter(pk=user.pk).exists()
+    if not is_coordinator and not is_staff:
         raise Http404
     try:
         handle = evidence.file.open("rb")
@@ -171,7 +174,7 @@ def review_claim(request, pk):
         "confirmed_reference": claim.reference, "valid_until": services.proposed_valid_until(claim),
     })
     reject_form = RejectForm(prefix="reject")
-    refusal = None
+    refusal = since_seen = None
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "verify":
@@ -186,9 +189,14 @@ def review_claim(request, pk):
             raise Http404
         if form.is_valid():
             try:
-                decided = service(claim=claim, reviewer=request.user, **form.cleaned_data)
+                decided = service(claim=claim, reviewer=request.user, seen=request.POST.get("seen", ""),
+                                  **form.cleaned_data)
             except PermissionDenied as error:
                 refusal = str(error)
+            except StaleClaim as stale:
+                # Nothing decided: show the claim as it is now, with what changed since the page was opened.
+                since_seen = stale.changes
+                claim.refresh_from_db()
             except ValidationError as error:
                 _add_service_errors(form, error)
             else:
@@ -197,11 +205,13 @@ def review_claim(request, pk):
                 return redirect("coordinate:accreditation:queue")
     today = timezone.localdate()
     conflict = refusal or services.review_conflict(claim, request.user)
-    status = 403 if refusal else (400 if verify_form.errors or reject_form.errors else 200)
+    status = 403 if refusal else 409 if since_seen is not None else (
+        400 if verify_form.errors or reject_form.errors else 200)
     return render(request, "accreditation/review_claim.html", {
         "claim": claim, "verify_form": verify_form, "reject_form": reject_form, "conflict": conflict,
         "refused": bool(refusal), "decisions": claim.decisions.select_related("actor")[:50],
-        "evidence": claim.evidence.all(),
+        "evidence": claim.evidence.all(), "since_seen": since_seen, "seen": claim_seen_token(claim),
+        "removed_evidence": ClaimEvidence.all_objects.filter(claim=claim, removed_at__isnull=False),
         "previous_evidence": claim.renewal_of.evidence.all() if claim.renewal_of_id else [],
         "state": claim.state_on(today), "today": today,
     }, status=status)

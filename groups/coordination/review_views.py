@@ -38,25 +38,31 @@ def review(request, pk):
     group = _review_item_or_404(pk)
     original = group.revision_of or group
     form = ReasonForm(request.POST or None)
+    since_seen, status = None, 200
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             services.review_decide(group=group, reviewer=request.user, action=action,
-                                   reason=request.POST.get("reason", ""))
+                                   reason=request.POST.get("reason", ""), seen=request.POST.get("seen", ""))
         except ValidationError as error:
             form.add_error("reason", " ".join(error.messages))
+            status = 400
         except PermissionDenied as error:
             messages.error(request, str(error))
             return redirect("coordinate:review", pk)
+        except services.StaleReview as stale:
+            # Nothing decided: the page shows the listing as it is now, with what changed since it was opened.
+            since_seen, status = stale.changes, 409
+            group = _review_item_or_404(pk)
         else:
             messages.success(request, DONE[action])
             return redirect("coordinate:review_queue")
     changes, snapshot = selectors.review_comparison(group)
     return render(request, "coordinate/review_detail.html", {
         "group": group, "original": original, "changes": changes, "snapshot": snapshot, "form": form,
-        "decisions": selectors.group_decisions(original, limit=50),
-        "own_submission": group.submitted_by_id == request.user.pk,
-    }, status=400 if form.errors else 200)
+        "decisions": selectors.group_decisions(original, limit=50), "since_seen": since_seen,
+        "conflict": services.decision_conflict(group, request.user), "seen": services.seen_token(group),
+    }, status=status)
 
 
 @staff_with_mfa_required

@@ -24,12 +24,21 @@ from groups.coordination.listing import (
     remind_stale_listings,
     unique_slug,
 )
-from groups.coordination.review import review_approve, review_decide, review_reject, review_request_changes
+from groups.coordination.review import (
+    StaleReview,
+    decision_conflict,
+    review_approve,
+    review_decide,
+    review_reject,
+    review_request_changes,
+    seen_token,
+)
 
 __all__ = [
     "REQUIRED_M2M_TO_SUBMIT", "REQUIRED_TO_SUBMIT", "STATUS_DECISIONS", "ConcurrentEditError", "ListingContent",
-    "Saved", "coordinator_remove", "group_changes", "group_confirm", "group_set_status", "group_snapshot",
-    "group_submit", "invitation_accept", "invitation_create", "listing_create", "listing_save",
+    "Saved", "StaleReview", "coordinator_remove", "decision_conflict", "group_changes", "group_confirm",
+    "group_set_status", "group_snapshot", "group_submit", "invitation_accept", "invitation_create", "listing_create",
+    "listing_save",
     "missing_for_submission", "remind_stale_listings", "review_approve", "review_decide", "review_reject",
-    "review_request_changes", "unique_slug",
+    "review_request_changes", "seen_token", "unique_slug",
 ]

@@ -1,8 +1,12 @@
 """Groups a user may act on. Someone else's group is a 404, never a hint that it exists."""
 
-from django.http import Http404
+import datetime
 
-from groups.core.models import Group
+from django.conf import settings
+from django.http import Http404
+from django.utils import timezone
+
+from groups.core.models import CoordinatorHistory, Group
 
 
 def coordinated_groups(user):
@@ -18,3 +22,13 @@ def coordinated_group_or_404(user, slug, queryset=None):
         return queryset.get(slug=slug)
     except Group.DoesNotExist:
         raise Http404 from None
+
+
+def coordinates_or_did_recently(user, group):
+    """Whether `user` coordinates `group` (or the listing it proposes a change to), or did within
+    FOUR_EYES_COOLDOWN_DAYS: such a person may not decide on its review or its accreditation."""
+    pks = {group.pk, group.revision_of_id} - {None}
+    if Group.objects.filter(pk__in=pks, coordinators=user).exists():
+        return True
+    since = timezone.now() - datetime.timedelta(days=settings.FOUR_EYES_COOLDOWN_DAYS)
+    return CoordinatorHistory.objects.filter(group__in=pks, user=user, ended_at__gte=since).exists()

@@ -229,6 +229,11 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 STALE_REMINDER_DAYS = env.int("STALE_REMINDER_DAYS", default=182)
 # ...and the public page says it has not been confirmed recently after this many.
 STALE_NOTICE_DAYS = env.int("STALE_NOTICE_DAYS", default=365)
+# Four eyes: nobody decides on a listing or claim of a group they coordinate or coordinated this recently.
+FOUR_EYES_COOLDOWN_DAYS = env.int("FOUR_EYES_COOLDOWN_DAYS", default=90)
+# Evidence a coordinator removed is kept (for the audit trail) until the claim's next decision plus this many days;
+# `manage.py purge_removed_evidence` (daily) deletes what is due.
+EVIDENCE_RETENTION_DAYS = env.int("EVIDENCE_RETENTION_DAYS", default=90)
 
 # --- Place search (issue 11 item 6: groups.core.gazetteer) ---
 # Places in this country (ISO 3166 code) are offered first when a name is shared ("Boston", "Newcastle"),

@@ -112,3 +112,16 @@ def test_accreditation_and_review_pages_pass_axe(new_context, server, coordinato
         response = page.goto(server + path)
         assert response.status == 200, path
         audit(page, name)
+
+    # Changed while staff read it: the decision is refused and the page shows what changed (issue 10).
+    page.goto(server + f"/coordinate/review/{pending.pk}/")
+    Group.objects.filter(pk=pending.pk).update(summary="A different summary.", version=pending.version + 1)
+    page.get_by_role("button", name="Approve").click()
+    assert page.get_by_text("This changed after you opened it. Nothing was decided.").is_visible()
+    audit(page, "review-listing-changed")
+    page.goto(server + f"/coordinate/review/accreditation/{claim.pk}/")
+    AccreditationClaim.objects.filter(pk=claim.pk).update(reference="LL-2", version=claim.version + 1)
+    page.locator("#id_reject-reason").fill("Which reference is it?")
+    page.get_by_role("button", name="Reject").click()
+    assert page.get_by_text("This claim changed after you opened it. Nothing was decided.").is_visible()
+    audit(page, "review-claim-changed")

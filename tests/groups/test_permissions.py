@@ -5,6 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from groups.coordination import services
+
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["visitor", "unverified", "coordinator_a", "coordinator_b", "staff_without_mfa", "staff_with_mfa"]
@@ -26,7 +28,9 @@ def world(make_user, make_group):
         "staff_with_mfa": make_user("mfa-staff@example.org", staff=True, mfa=True),
     }
     own = make_group("A's group", slug="a-group")
-    own.coordinators.add(users["coordinator_a"])
+    # A co-coordinator of A's group, for the removal action (a group always keeps one coordinator).
+    users["helper"] = make_user("helper@example.org")
+    own.coordinators.add(users["coordinator_a"], users["helper"])
     make_group("B's group", slug="b-group").coordinators.add(users["coordinator_b"])
     pending = make_group("Waiting", slug="waiting", status="pending", submitted_at=timezone.now(),
                          submitted_by=users["coordinator_b"])
@@ -105,9 +109,22 @@ def test_coordinator_actions(world, persona, url, data):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
+def test_removing_a_co_coordinator(world, persona):
+    users, own, _pending = world
+    helper = users["helper"]
+    response = client_for(persona, users).post(f"/coordinate/groups/a-group/coordinators/{helper.pk}/remove/")
+    assert outcome(response) == expected(persona, coordinator_only=True, action=True), persona
+    still_there = own.coordinators.filter(pk=helper.pk).exists()
+    assert still_there == (persona != "coordinator_a"), persona
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_review_decision(world, persona):
     users, _own, pending = world
-    response = client_for(persona, users).post(f"/coordinate/review/{pending.pk}/", {"action": "approve"})
+    # The token the review page would carry (tests.groups.coordination.support reads it from the page itself).
+    seen = services.seen_token(pending)
+    response = client_for(persona, users).post(f"/coordinate/review/{pending.pk}/", {"action": "approve",
+                                                                                     "seen": seen})
     assert outcome(response) == expected(persona, staff_only=True, action=True), persona
     pending.refresh_from_db()
     assert pending.status == ("published" if persona == "staff_with_mfa" else "pending")

@@ -1,12 +1,14 @@
 """The listing every concern shares: a group, its place, its meeting times and the taxonomy terms it is filed under."""
 
 from .group import Group
+from .history import CoordinatorHistory
 from .meeting import MeetingTime
 from .place import Place
 from .taxonomy import AccessibilityFeature, Cost, Format, GroupType, Language, Population, TraumaType
 
 __all__ = [
     "AccessibilityFeature",
+    "CoordinatorHistory",
     "Cost",
     "Format",
     "Group",

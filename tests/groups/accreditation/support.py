@@ -1,5 +1,7 @@
 """Fixtures and sample files for the accreditation tests (tests/groups/test_accreditation*.py)."""
 
+import html
+import re
 import struct
 import zlib
 
@@ -99,3 +101,13 @@ def claim_data(body, **overrides):
     }
     data.update(overrides)
     return data
+
+
+SEEN = re.compile(r'name="seen" value="([^"]*)"')
+
+
+def decide_claim(client, claim, data):
+    """Open the claim's review page, then post `data` with the token of what it showed, as a reviewer would."""
+    url = f"/coordinate/review/accreditation/{claim.pk}/"
+    match = SEEN.search(client.get(url).content.decode())
+    return client.post(url, {"seen": html.unescape(match.group(1)) if match else "", **data})

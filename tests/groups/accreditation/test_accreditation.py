@@ -1,17 +1,21 @@
 """Accreditation through the pages: coordinators claim, staff verify or reject, the public sees only what holds."""
 
 import datetime
+import io
 import os
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from groups.accreditation.evidence import purge_removed_evidence
+from groups.accreditation.seen import claim_seen_token
 from groups.accreditation.services import add_months, claim_submit, claim_verify
 from groups.models import AccreditationClaim, ClaimDecision, ClaimEvidence
 from tests.groups.accreditation.support import *  # noqa: F403 (fixtures)
-from tests.groups.accreditation.support import FIVE_MB, JPEG, PDF, PNG, claim_data, logged_in, upload
+from tests.groups.accreditation.support import FIVE_MB, JPEG, PDF, PNG, claim_data, decide_claim, logged_in, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +78,7 @@ class TestClaimToVerify:
 
         valid_until = timezone.localdate() + datetime.timedelta(days=400)
         with django_capture_on_commit_callbacks(execute=True):
-            response = staff.post(review_url(claim), {
+            response = decide_claim(staff, claim, {
                 "action": "verify", "verify-checked_how": "register", "verify-confirmed_reference": "LL-2041",
                 "verify-valid_until": valid_until.isoformat(), "verify-note": "Register checked by phone too.",
             })
@@ -105,7 +109,8 @@ class TestClaimToVerify:
             bodies["other"], scope="organisation", other_body_name="Example Association — Quality Mark",
             other_body_url="https://association.example/"))
         claim = AccreditationClaim.objects.get(group=group)
-        claim_verify(claim=claim, reviewer=reviewer, checked_how="body-contact", valid_until=today)
+        claim_verify(
+            claim=claim, reviewer=reviewer, seen=claim_seen_token(claim), checked_how="body-contact", valid_until=today)
         assert "Accreditation verified — Example Association — Quality Mark" in client.get(
             group.get_absolute_url()).content.decode()
 
@@ -117,7 +122,7 @@ class TestReject:
         claim = claim_submit(group=group, user=coordinator, body=bodies["leading-lights"], scope="group",
                              reference="LL-1")
         staff = logged_in(reviewer)
-        response = staff.post(review_url(claim), {"action": "reject", "reject-reason": " "})
+        response = decide_claim(staff, claim, {"action": "reject", "reject-reason": " "})
         assert response.status_code == 400
         assert "This field is required." in response.content.decode()
         claim.refresh_from_db()
@@ -125,7 +130,7 @@ class TestReject:
 
         reason = "The register lists LL-1 for another organisation."
         with django_capture_on_commit_callbacks(execute=True):
-            response = staff.post(review_url(claim), {"action": "reject", "reject-reason": reason,
+            response = decide_claim(staff, claim, {"action": "reject", "reject-reason": reason,
                                                       "reject-note": "Staff-only remark"})
         assert response.status_code == 302
         claim.refresh_from_db()
@@ -145,21 +150,22 @@ class TestReject:
         staff = logged_in(reviewer)
         page = staff.get(review_url(claim)).content.decode()
         assert "You coordinate this group" in page and 'value="verify"' not in page
-        response = staff.post(review_url(claim), {
+        response = decide_claim(staff, claim, {
             "action": "verify", "verify-checked_how": "register", "verify-valid_until": today.isoformat()})
         assert response.status_code == 403
         assert "another member of staff must review" in response.content.decode()
         claim.refresh_from_db()
         assert claim.status == "claimed" and not claim.decisions.filter(action="verified").exists()
-        response = staff.post(review_url(claim), {"action": "reject", "reject-reason": "No."})
+        response = decide_claim(staff, claim, {"action": "reject", "reject-reason": "No."})
         assert response.status_code == 403
         claim.refresh_from_db()
         assert claim.status == "claimed"
 
     def test_staff_can_withdraw_a_verified_claim(self, client, group, coordinator, reviewer, bodies, today):
         claim = claim_submit(group=group, user=coordinator, body=bodies["leading-lights"], scope="group")
-        claim_verify(claim=claim, reviewer=reviewer, checked_how="register", valid_until=today)
-        response = logged_in(reviewer).post(review_url(claim), {"action": "reject", "reject-reason": "Withdrawn."})
+        claim_verify(
+            claim=claim, reviewer=reviewer, seen=claim_seen_token(claim), checked_how="register", valid_until=today)
+        response = decide_claim(logged_in(reviewer), claim, {"action": "reject", "reject-reason": "Withdrawn."})
         assert response.status_code == 302
         assert not public_state(client, group)["verified"]
 
@@ -211,20 +217,25 @@ class TestCoordinatorPages:
     ):
         claim = claim_submit(group=group, user=coordinator, body=bodies["leading-lights"], scope="group",
                              reference="LL-1", evidence=[upload("c.pdf", PDF)])
-        claim_verify(claim=claim, reviewer=reviewer, checked_how="document", valid_until=today + datetime.timedelta(
-            days=90), confirmed_reference="LL-1")
+        claim_verify(
+            claim=claim, reviewer=reviewer, seen=claim_seen_token(claim), checked_how="document",
+                     valid_until=today + datetime.timedelta(days=90), confirmed_reference="LL-1")
         edit = reverse("coordinate:accreditation:edit", args=[group.slug, claim.pk])
         coordinator_client = logged_in(coordinator)
         page = coordinator_client.get(edit).content.decode()
         assert "goes back to our staff" in page
 
-        # Adding a file alone keeps the verification.
+        # Adding a file alone sends it back too (issue 10): the badge rests on what staff checked, files included.
         response = coordinator_client.post(edit, claim_data(bodies["leading-lights"], reference="LL-1",
                                                             register_entry_url="",
                                                             evidence=[upload("more.jpg", JPEG, "image/jpeg")]))
         assert response.status_code == 302
         claim.refresh_from_db()
-        assert claim.status == "verified" and claim.evidence.count() == 2
+        assert claim.status == "claimed" and claim.evidence.count() == 2 and claim.valid_until is None
+        assert claim.decisions.first().changes["files added"] == ["", "more.jpg"]
+        claim_verify(
+            claim=claim, reviewer=reviewer, seen=claim_seen_token(claim), checked_how="document",
+                     valid_until=today + datetime.timedelta(days=90), confirmed_reference="LL-1")
 
         response = coordinator_client.post(edit, claim_data(bodies["leading-lights"], reference="LL-2",
                                                             register_entry_url=""))
@@ -243,7 +254,7 @@ class TestCoordinatorPages:
         from groups.accreditation.services import claim_reject
 
         claim = claim_submit(group=group, user=coordinator, body=bodies["leading-lights"], scope="group")
-        claim_reject(claim=claim, reviewer=reviewer, reason="Which reference?")
+        claim_reject(claim=claim, reviewer=reviewer, seen=claim_seen_token(claim), reason="Which reference?")
         edit = reverse("coordinate:accreditation:edit", args=[group.slug, claim.pk])
         logged_in(coordinator).post(edit, claim_data(bodies["leading-lights"], reference="LL-9"))
         claim.refresh_from_db()
@@ -254,8 +265,9 @@ class TestCoordinatorPages:
     ):
         old = claim_submit(group=group, user=coordinator, body=bodies["leading-lights"], scope="group",
                            reference="LL-1")
-        claim_verify(claim=old, reviewer=reviewer, checked_how="register", valid_until=today + datetime.timedelta(
-            days=20))
+        claim_verify(
+            claim=old, reviewer=reviewer, seen=claim_seen_token(old), checked_how="register",
+            valid_until=today + datetime.timedelta(days=20))
         coordinator_client = logged_in(coordinator)
         assert "Renew" in coordinator_client.get(claims_url(group)).content.decode()
         response = coordinator_client.post(claims_url(group), {"action": "renew", "claim": old.pk})
@@ -274,7 +286,9 @@ class TestCoordinatorPages:
         new_date = today + datetime.timedelta(days=1000)
         page = logged_in(reviewer).get(review_url(renewal)).content.decode()
         assert review_url(old) in page
-        claim_verify(claim=renewal, reviewer=reviewer, checked_how="register", valid_until=new_date)
+        claim_verify(
+            claim=renewal, reviewer=reviewer, seen=claim_seen_token(renewal), checked_how="register",
+            valid_until=new_date)
         assert f"valid until {new_date:%-d %B %Y}" in client.get(group.get_absolute_url()).content.decode()
 
     def test_a_lapsed_claim_cannot_be_renewed(self, group, coordinator, bodies, today):
@@ -336,7 +350,12 @@ class TestEvidencePrivacy:
         response = client.get(self.url(evidence))
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
-    @pytest.mark.parametrize("who", ["other_coordinator", "staff_without_mfa"])
+    @pytest.fixture
+    def someone_with_mfa(self, make_user):
+        """Not staff, not a coordinator of the group: two-factor alone opens nothing."""
+        return make_user("careful@example.org", mfa=True)
+
+    @pytest.mark.parametrize("who", ["other_coordinator", "staff_without_mfa", "someone_with_mfa"])
     def test_anyone_else_gets_a_404(self, request, evidence, who):
         response = logged_in(request.getfixturevalue(who)).get(self.url(evidence))
         assert response.status_code == 404
@@ -366,12 +385,40 @@ class TestEvidencePrivacy:
         assert logged_in(coordinator).get(
             reverse("coordinate:accreditation:evidence", args=[999999])).status_code == 404
 
-    def test_removing_a_file_deletes_it(self, group, coordinator, bodies, evidence,
-                                        django_capture_on_commit_callbacks):
+    def test_a_removed_file_is_kept_for_staff_until_the_next_decision_and_the_retention_period(
+        self, settings, group, coordinator, reviewer, bodies, evidence, django_capture_on_commit_callbacks
+    ):
         path = evidence.file.path
         edit = reverse("coordinate:accreditation:edit", args=[group.slug, evidence.claim.pk])
         with django_capture_on_commit_callbacks(execute=True):
             logged_in(coordinator).post(edit, claim_data(bodies["leading-lights"], reference="LL-2041",
                                                          remove_evidence=[evidence.pk]))
-        assert not ClaimEvidence.objects.exists()
+        # Gone for the coordinator: not listed, not downloadable.
+        assert "certificate.pdf" not in logged_in(coordinator).get(claims_url(group)).content.decode()
+        assert "certificate.pdf" not in logged_in(coordinator).get(edit).content.decode()
+        assert logged_in(coordinator).get(self.url(evidence)).status_code == 404
+        # Kept for staff: the review page lists it as removed, and it still downloads.
+        page = logged_in(reviewer).get(review_url(evidence.claim)).content.decode()
+        assert "Files the coordinator removed" in page and "certificate.pdf" in page
+        assert b"".join(logged_in(reviewer).get(self.url(evidence)).streaming_content) == PDF
+        assert os.path.exists(path)
+
+        # No decision since the removal: the daily purge keeps it, however long ago.
+        later = timezone.now() + datetime.timedelta(days=settings.EVIDENCE_RETENTION_DAYS + 30)
+        assert purge_removed_evidence(now=later) == 0
+        claim = AccreditationClaim.objects.get(pk=evidence.claim_id)
+        claim_verify(
+            claim=claim, reviewer=reviewer, seen=claim_seen_token(claim), checked_how="register",
+                     valid_until=timezone.localdate() + datetime.timedelta(days=30))
+        # Decided on again, but the retention period has not passed.
+        soon = timezone.now() + datetime.timedelta(days=settings.EVIDENCE_RETENTION_DAYS - 1)
+        assert purge_removed_evidence(now=soon) == 0 and os.path.exists(path)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert purge_removed_evidence(now=later) == 1
+        assert not ClaimEvidence.all_objects.filter(pk=evidence.pk).exists()
         assert not os.path.exists(path)
+
+    def test_the_daily_command_runs(self):
+        out = io.StringIO()
+        call_command("purge_removed_evidence", stdout=out)
+        assert "Deleted 0 removed evidence file(s)." in out.getvalue()

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import OutgoingEmail
 from groups.accreditation.evidence import download_name, evidence_content_type
+from groups.accreditation.seen import claim_seen_token
 from groups.accreditation.services import add_months, claim_renew, claim_submit, claim_verify
 from groups.models import AccreditationClaim, ClaimEvidence
 from tests.groups.accreditation.support import *  # noqa: F403 (fixtures)
@@ -147,7 +148,8 @@ class TestRules:
 
     def test_a_renewal_refers_to_the_old_claim_which_stays_valid(self, group, coordinator, reviewer, bodies, today):
         old = claim_submit(group=group, user=coordinator, body=bodies["leading-lights"], scope="group")
-        claim_verify(claim=old, reviewer=reviewer, checked_how="register", valid_until=today)
+        claim_verify(
+            claim=old, reviewer=reviewer, seen=claim_seen_token(old), checked_how="register", valid_until=today)
         renewal = claim_renew(claim=old, user=coordinator)
         assert renewal.renewal_of == old and renewal.status == "claimed"
         assert renewal.decisions.get().action == "renewal"

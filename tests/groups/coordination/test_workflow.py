@@ -68,6 +68,7 @@ def test_staff_cannot_decide_on_what_is_not_waiting(make_group, make_user):
     reviewer = make_user("reviewer@example.org", staff=True, mfa=True)
     for action in ["approve", "request-changes", "reject"]:
         with pytest.raises(ValidationError):
-            services.review_decide(group=group, reviewer=reviewer, action=action, reason="A reason.")
+            services.review_decide(group=group, reviewer=reviewer, action=action, reason="A reason.",
+                                   seen=services.seen_token(group))
     group.refresh_from_db()
     assert group.status == "draft" and not group.decisions.exists()

@@ -1,0 +1,51 @@
+"""What a reviewer was shown of a claim, signed into the decision form, so a decision is about exactly that.
+
+A claim's version rises with every change a coordinator makes (groups.accreditation.services.claim_update); the
+token holds the version and a snapshot of the claim and its files, and a decision on anything else is refused
+with what changed since (StaleClaim), for the reviewer to look again.
+"""
+
+from django.core import signing
+from django.utils.translation import gettext as _
+
+from groups.core.snapshot import diff, snapshot
+
+SALT = "groups.accreditation.seen"
+# What a coordinator states about a claim (the fields a change to sends it back for review).
+CLAIM_FIELDS = [
+    "body", "other_body_name", "other_body_url", "reference", "scope", "facilitator_name", "register_entry_url",
+]
+
+
+class StaleClaim(Exception):
+    """The claim changed after the reviewer opened it: nothing was decided. changes: {label: [as shown, now]}."""
+
+    def __init__(self, changes):
+        super().__init__("The claim changed after the review page was opened.")
+        self.changes = changes
+
+
+def claim_snapshot(claim):
+    """The claim's own fields and its present files (name, size and which file), as labelled display strings."""
+    data = snapshot(claim, CLAIM_FIELDS)
+    files = [f"{item.original_name} ({item.size} bytes, file {item.pk})" for item in claim.evidence.all()]
+    data[str(_("evidence files"))] = ", ".join(files)
+    return data
+
+
+def claim_seen_token(claim):
+    return signing.dumps({"pk": claim.pk, "version": claim.version, "snapshot": claim_snapshot(claim)},
+                         salt=SALT, compress=True)
+
+
+def ensure_seen(claim, seen):
+    """Raise StaleClaim unless `seen` is the token of this claim as it is now."""
+    try:
+        shown = signing.loads(seen or "", salt=SALT)
+    except signing.BadSignature:
+        shown = None
+    now = claim_snapshot(claim)
+    if not isinstance(shown, dict) or shown.get("pk") != claim.pk:
+        raise StaleClaim({})
+    if shown.get("version") != claim.version or shown.get("snapshot") != now:
+        raise StaleClaim(diff(shown.get("snapshot") or {}, now))
