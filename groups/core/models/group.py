@@ -143,6 +143,11 @@ class Group(models.Model):
     def is_public(self):
         return self.status in self.PUBLIC_STATUSES
 
+    @property
+    def is_paused(self):
+        """Listed, but not taking new members: the page and card say so."""
+        return self.status == self.Status.PAUSED
+
     def clean(self):
         if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
             raise ValidationError({"age_max": _("The maximum age must not be below the minimum age.")})

@@ -5,26 +5,30 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.core import vocabulary
 from groups.core.models.group import Group
+
+FREQUENCY_NAMES = dict(vocabulary.FREQUENCIES)
 
 
 class MeetingTime(models.Model):
     """A recurring meeting, in the group's own time zone. The next date is computed, never stored."""
 
+    # Values and names from groups.core.vocabulary, the one place they are written.
     class Frequency(models.TextChoices):
-        WEEKLY = "weekly", _("Every week")
-        EVERY_N_WEEKS = "every-n-weeks", _("Every few weeks")
-        MONTHLY = "monthly", _("Monthly, on a given weekday")
-        BY_ARRANGEMENT = "by-arrangement", _("By arrangement")
+        WEEKLY = vocabulary.WEEKLY, FREQUENCY_NAMES[vocabulary.WEEKLY]
+        EVERY_N_WEEKS = vocabulary.EVERY_N_WEEKS, FREQUENCY_NAMES[vocabulary.EVERY_N_WEEKS]
+        MONTHLY = vocabulary.MONTHLY, FREQUENCY_NAMES[vocabulary.MONTHLY]
+        BY_ARRANGEMENT = vocabulary.BY_ARRANGEMENT, FREQUENCY_NAMES[vocabulary.BY_ARRANGEMENT]
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
+        MONDAY = 0, vocabulary.WEEKDAYS[0].name
+        TUESDAY = 1, vocabulary.WEEKDAYS[1].name
+        WEDNESDAY = 2, vocabulary.WEEKDAYS[2].name
+        THURSDAY = 3, vocabulary.WEEKDAYS[3].name
+        FRIDAY = 4, vocabulary.WEEKDAYS[4].name
+        SATURDAY = 5, vocabulary.WEEKDAYS[5].name
+        SUNDAY = 6, vocabulary.WEEKDAYS[6].name
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meeting_times")
     frequency = models.CharField(_("how often"), max_length=20, choices=Frequency.choices)

@@ -51,6 +51,14 @@ class Place(models.Model):
     def is_address_public(self):
         return self.address_visibility == self.Visibility.PUBLIC
 
+    @property
+    def is_area_only(self):
+        return self.address_visibility == self.Visibility.AREA_ONLY
+
+    @property
+    def is_on_request(self):
+        return self.address_visibility == self.Visibility.ON_REQUEST
+
     def public_area(self):
         """Town and region, or "" when the location is given only on request (not even the town is shown)."""
         if self.address_visibility == self.Visibility.ON_REQUEST:
