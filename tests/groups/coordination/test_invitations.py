@@ -264,3 +264,22 @@ def test_two_coordinators_removing_each_other_at_once_leave_one_in_charge(group,
         thread.join()
     assert group.coordinators.count() == 1
     assert len(refused) == 1 and "You no longer coordinate this group." in refused[0].messages
+
+
+def test_the_group_page_asks_the_same_number_of_queries_however_many_people(group, coordinator, make_user):
+    from django.test.utils import CaptureQueriesContext
+
+    from groups.coordination.invitations import invitation_create
+
+    def queries():
+        client = logged_in(coordinator)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/coordinate/groups/shared/").status_code == 200
+        return len(captured)
+
+    invitation_create(group=group, inviter=coordinator, email="first@example.org")
+    few = queries()
+    for number in range(4):
+        group.coordinators.add(make_user(f"colleague{number}@example.org"))
+        invitation_create(group=group, inviter=coordinator, email=f"person{number}@example.org")
+    assert queries() == few
