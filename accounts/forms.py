@@ -5,11 +5,17 @@ from .models import User
 
 
 class DisplayNameForm(forms.ModelForm):
+    """What the other coordinators of your groups see: a name, and the email address only if you say so."""
+
     class Meta:
         model = User
-        fields = ["display_name"]
+        fields = ["display_name", "share_email_with_coordinators"]
         help_texts = {
-            "display_name": _("Other coordinators of your groups see it. Leave it empty to show your email address."),
+            # Exactly what is shown (groups.coordination.presenters.coordinator_label); the public sees neither.
+            "display_name": _(
+                "The other coordinators of your groups see this name; the public never does. If you leave it "
+                "empty, they see “Coordinator without a name”."
+            ),
         }
 
 

@@ -37,6 +37,11 @@ class User(AbstractUser):
     display_name = models.CharField(
         _("name shown to other coordinators"), max_length=100, blank=True
     )
+    # Co-coordinators see each other's email address only with that person's consent.
+    share_email_with_coordinators = models.BooleanField(
+        _("show my email address to the other coordinators of my groups"), default=False,
+        help_text=_("Off: they see only your name. On: they also see your email address, so they can write to you."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

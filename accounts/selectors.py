@@ -31,6 +31,7 @@ def user_data_export(*, user):
         "account": {
             "email": user.email,
             "display_name": user.display_name,
+            "share_email_with_coordinators": user.share_email_with_coordinators,
             "date_joined": user.date_joined,
             "last_login": user.last_login,
             "is_staff": user.is_staff,

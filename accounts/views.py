@@ -22,7 +22,7 @@ def profile(request):
     form = DisplayNameForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("Your name is saved."))
+        messages.success(request, _("Saved. This is what the other coordinators of your groups see."))
         return redirect("accounts:profile")
     context = {"form": form, "has_mfa": user_has_mfa(request.user), "email_verified": email_verified(request.user)}
     return render(request, "account/profile.html", context)

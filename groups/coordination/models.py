@@ -35,7 +35,12 @@ class ModerationDecision(Decision):
 
 
 class CoordinatorInvitation(models.Model):
-    """An invitation to co-coordinate a group: a link that works once and expires."""
+    """An invitation to co-coordinate a group: a link that works once and expires.
+
+    It can be cancelled by any coordinator of the group, and sent again: sending again makes a new row with a
+    new link and cancels this one (replaced_by), so every email sent is a row, and the rate limit counts rows
+    (groups.coordination.invitations). It is void once the person who sent it no longer coordinates the group.
+    """
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email address"))
@@ -48,10 +53,17 @@ class CoordinatorInvitation(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    replaced_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("coordinator invitation")
+        indexes = [
+            # The rate limits count recent invitations per inviter and per group.
+            models.Index(fields=["invited_by", "created_at"], name="invitation_inviter_recent"),
+            models.Index(fields=["group", "created_at"], name="invitation_group_recent"),
+        ]
 
     def __str__(self):
         return f"{self.email} → {self.group}"
@@ -65,5 +77,13 @@ class CoordinatorInvitation(models.Model):
         return secrets.token_urlsafe(32)
 
     @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_usable(self):
-        return self.accepted_at is None and self.expires_at > timezone.now()
+        """Not yet used, cancelled or expired (whether its sender still coordinates is checked apart)."""
+        return self.accepted_at is None and self.cancelled_at is None and not self.is_expired
+
+    def inviter_still_coordinates(self):
+        return self.invited_by_id is not None and self.group.coordinators.filter(pk=self.invited_by_id).exists()

@@ -1,5 +1,7 @@
 """What the coordinator pages say about a listing, worked out from the listing and its latest decision."""
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from groups.coordination.listing import missing_for_submission
@@ -39,3 +41,40 @@ def still_needed(group, revision):
     if revision is None and group.takes_proposed_changes:
         return []
     return missing_for_submission(revision or group)
+
+
+def coordinator_label(person):
+    """How a coordinator is named to the others: their display name; their email only if they agreed to it.
+
+    accounts.forms.DisplayNameForm tells people exactly this.
+    """
+    name = person.display_name or _("Coordinator without a name")
+    if person.share_email_with_coordinators:
+        return f"{name} ({person.email})"
+    return name
+
+
+def coordinator_rows(coordinators, viewer):
+    """(person, label) for the group page's list; the viewer sees their own email address."""
+    rows = []
+    for person in coordinators:
+        label = f"{person.display_name or person.email} ({person.email})" if person == viewer else None
+        rows.append((person, label or coordinator_label(person)))
+    return rows
+
+
+def invitation_rows(invitations, coordinator_ids):
+    """(invitation, state) for the invitations still waiting: the state in words (void, expired or until when)."""
+    rows = []
+    for invitation in invitations:
+        if invitation.invited_by_id not in coordinator_ids:
+            state = _("No longer works: the person who sent it no longer coordinates this group. Send it again "
+                      "to give them a new link.")
+        elif invitation.is_expired:
+            state = _("Expired. Send it again to give them a new link.")
+        else:
+            state = _("Waiting. The link works until %(date)s.") % {
+                "date": date_format(timezone.localtime(invitation.expires_at), "j F Y")
+            }
+        rows.append((invitation, state))
+    return rows

@@ -52,3 +52,8 @@ def review_comparison(group):
     original = group.revision_of or group
     changes = group_changes(original, group) if group.revision_of_id else None
     return changes, group_snapshot(group)
+
+
+def waiting_invitations(group):
+    """Invitations neither accepted nor cancelled (sent again counts as cancelled), newest first."""
+    return list(group.invitations.filter(accepted_at__isnull=True, cancelled_at__isnull=True).order_by("-created_at"))

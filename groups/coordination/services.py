@@ -2,10 +2,20 @@
 
 groups.coordination.listing: coordinators create, edit, submit, pause, reopen, close and confirm listings;
 groups.coordination.review: staff approve, request changes or reject;
-groups.coordination.invitations: co-coordinators are invited, accept and are removed.
+groups.coordination.invitations: co-coordinators are invited (invitations cancelled, sent again), accept and
+are removed.
 """
 
-from groups.coordination.invitations import coordinator_remove, invitation_accept, invitation_create
+from groups.coordination.invitations import (
+    TooManyInvitations,
+    coordinator_remove,
+    invitation_accept,
+    invitation_by_token,
+    invitation_cancel,
+    invitation_create,
+    invitation_problem,
+    invitation_resend,
+)
 from groups.coordination.listing import (
     REQUIRED_M2M_TO_SUBMIT,
     REQUIRED_TO_SUBMIT,
@@ -36,8 +46,9 @@ from groups.coordination.review import (
 
 __all__ = [
     "REQUIRED_M2M_TO_SUBMIT", "REQUIRED_TO_SUBMIT", "STATUS_DECISIONS", "ConcurrentEditError", "ListingContent",
-    "Saved", "StaleReview", "coordinator_remove", "decision_conflict", "group_changes", "group_confirm",
-    "group_set_status", "group_snapshot", "group_submit", "invitation_accept", "invitation_create", "listing_create",
+    "Saved", "StaleReview", "TooManyInvitations", "coordinator_remove", "decision_conflict", "group_changes",
+    "group_confirm", "group_set_status", "group_snapshot", "group_submit", "invitation_accept", "invitation_by_token",
+    "invitation_cancel", "invitation_create", "invitation_problem", "invitation_resend", "listing_create",
     "listing_save",
     "missing_for_submission", "remind_stale_listings", "review_approve", "review_decide", "review_reject",
     "review_request_changes", "seen_token", "unique_slug",

@@ -17,6 +17,8 @@ urlpatterns = [
     path("groups/<slug:slug>/coordinators/invite/", coordinate.coordinator_invite, name="invite"),
     path("groups/<slug:slug>/coordinators/<int:user_id>/remove/", coordinate.coordinator_remove,
          name="remove_coordinator"),
+    path("groups/<slug:slug>/invitations/<int:pk>/cancel/", coordinate.invitation_cancel, name="cancel_invitation"),
+    path("groups/<slug:slug>/invitations/<int:pk>/resend/", coordinate.invitation_resend, name="resend_invitation"),
     path("invitations/<str:token>/", coordinate.invitation_accept, name="invitation"),
     path("review/", review.queue, name="review_queue"),
     path("review/<int:pk>/", review.review, name="review"),

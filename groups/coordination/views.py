@@ -4,6 +4,7 @@ Each view parses the request, calls one service (groups.coordination.services) o
 (selectors, presenters), and renders. A GET writes nothing.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -148,8 +149,7 @@ def group_manage(request, slug):
         "group": group, "revision": revision, "decisions": decisions,
         "still_needed": presenters.still_needed(group, revision),
         "waiting": presenters.waiting_on_coordinator(group, decisions[0] if decisions else None),
-        "coordinators": group.coordinators.all(), "invitation_form": InvitationForm(),
-        "invitations": group.invitations.filter(accepted_at__isnull=True),
+        **_coordinators_context(group, request.user),
         "email_verified": email_verified(request.user),
     })
 
@@ -206,16 +206,63 @@ def group_confirm(request, slug):
     return redirect("coordinate:group", slug)
 
 
+def _coordinators_context(group, viewer):
+    """The group page's coordinators section: who, with what they agreed to show, and invitations waiting."""
+    coordinators = list(group.coordinators.all())
+    ids = {person.pk for person in coordinators}
+    return {
+        "coordinators": presenters.coordinator_rows(coordinators, viewer), "invitation_form": InvitationForm(),
+        "invitations": presenters.invitation_rows(selectors.waiting_invitations(group), ids),
+    }
+
+
+def _invitation_refused(request, group, error):
+    """Nothing was sent: say why, with the way back (429 for the rate limit, else 400)."""
+    status = 429 if isinstance(error, services.TooManyInvitations) else 400
+    return render(request, "coordinate/invitation.html",
+                  {"error": " ".join(error.messages), "back_to": group}, status=status)
+
+
 @coordinator_required
 @require_POST
 def coordinator_invite(request, slug):
     group = coordinated_group_or_404(request.user, slug)
     form = InvitationForm(request.POST)
-    if form.is_valid():
-        services.invitation_create(group=group, inviter=request.user, email=form.cleaned_data["email"])
-        messages.success(request, _("Invitation sent. The link works once and expires in a week."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Please give a valid email address."))
+        return redirect("coordinate:group", slug)
+    try:
+        services.invitation_create(group=group, inviter=request.user, email=form.cleaned_data["email"])
+    except ValidationError as error:
+        return _invitation_refused(request, group, error)
+    messages.success(request, _("Invitation sent. The link works once and expires in %(days)s days.")
+                     % {"days": settings.INVITATION_VALID_DAYS})
+    return redirect("coordinate:group", slug)
+
+
+@coordinator_required
+@require_POST
+def invitation_cancel(request, slug, pk):
+    group = coordinated_group_or_404(request.user, slug)
+    invitation = get_object_or_404(group.invitations, pk=pk)
+    try:
+        services.invitation_cancel(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        return _invitation_refused(request, group, error)
+    messages.success(request, _("Invitation cancelled: its link no longer works."))
+    return redirect("coordinate:group", slug)
+
+
+@coordinator_required
+@require_POST
+def invitation_resend(request, slug, pk):
+    group = coordinated_group_or_404(request.user, slug)
+    invitation = get_object_or_404(group.invitations, pk=pk)
+    try:
+        services.invitation_resend(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        return _invitation_refused(request, group, error)
+    messages.success(request, _("Invitation sent again with a new link; the earlier link no longer works."))
     return redirect("coordinate:group", slug)
 
 
@@ -225,7 +272,7 @@ def coordinator_remove(request, slug, user_id):
     group = coordinated_group_or_404(request.user, slug)
     user = get_object_or_404(group.coordinators, pk=user_id)
     try:
-        services.coordinator_remove(group=group, user=user)
+        services.coordinator_remove(group=group, user=user, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("coordinate:group", slug)
@@ -238,6 +285,7 @@ def coordinator_remove(request, slug, user_id):
 
 @coordinator_required
 def invitation_accept(request, token):
+    """The invitee, signed in, sees which group it is and accepts; a GET only reads."""
     if request.method == "POST":
         try:
             group = services.invitation_accept(token=token, user=request.user)
@@ -245,4 +293,8 @@ def invitation_accept(request, token):
             return render(request, "coordinate/invitation.html", {"error": " ".join(error.messages)}, status=400)
         messages.success(request, _("You now help coordinate %(name)s.") % {"name": group.name})
         return redirect("coordinate:group", group.slug)
-    return render(request, "coordinate/invitation.html", {"token": token})
+    invitation = services.invitation_by_token(token)
+    problem = services.invitation_problem(invitation, request.user)
+    if problem:
+        return render(request, "coordinate/invitation.html", {"error": problem}, status=400)
+    return render(request, "coordinate/invitation.html", {"token": token, "group": invitation.group})

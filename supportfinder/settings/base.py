@@ -225,6 +225,10 @@ LOGGING = {
 # Moderation and freshness (groups.coordination.services)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# Invitations (and invitations sent again) a coordinator may send in an hour, and a group's coordinators
+# together: each one is an email to an address someone typed.
+INVITATIONS_PER_HOUR_PER_PERSON = env.int("INVITATIONS_PER_HOUR_PER_PERSON", default=10)
+INVITATIONS_PER_HOUR_PER_GROUP = env.int("INVITATIONS_PER_HOUR_PER_GROUP", default=10)
 # Coordinators are reminded after this many days without confirming a listing...
 STALE_REMINDER_DAYS = env.int("STALE_REMINDER_DAYS", default=182)
 # ...and the public page says it has not been confirmed recently after this many.

@@ -79,12 +79,12 @@ def world(make_user, make_group, accrediting_body, settings, tmp_path, today):
     evidence = ClaimEvidence(claim=claims[0], original_name="letter.pdf", content_type="application/pdf", size=10)
     evidence.file.save("evidence", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     token = CoordinatorInvitation.new_token()
-    CoordinatorInvitation.objects.create(
+    invitation = CoordinatorInvitation.objects.create(
         group=public, email="friend@example.org", invited_by=coordinator,
         token_hash=CoordinatorInvitation.hash_token(token), expires_at=timezone.now() + 7 * day,
     )
     return {"users": [coordinator, staff], "groups": groups, "claims": claims, "evidence": evidence,
-            "token": token}
+            "token": token, "invitation": invitation}
 
 
 def coordination_urls_for(world):
@@ -97,6 +97,8 @@ def coordination_urls_for(world):
         "invitation": [(world["token"],), ("not-a-token",)],
         "review": [(pk,) for pk in reviewable], "review_preview": [(pk,) for pk in reviewable],
         "remove_coordinator": [(group.slug, someone) for group in groups.values()],
+        "cancel_invitation": [(world["invitation"].group.slug, world["invitation"].pk)],
+        "resend_invitation": [(world["invitation"].group.slug, world["invitation"].pk)],
     }
     names = url_names(coordination_urls)
     urls = []

@@ -6,6 +6,8 @@ from django.test import Client
 from django.utils import timezone
 
 from groups.coordination import services
+from groups.coordination.invitations import invitation_create
+from groups.coordination.models import CoordinatorInvitation
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +30,13 @@ def world(make_user, make_group):
         "staff_with_mfa": make_user("mfa-staff@example.org", staff=True, mfa=True),
     }
     own = make_group("A's group", slug="a-group")
-    # A co-coordinator of A's group, for the removal action (a group always keeps one coordinator).
+    # A second coordinator, so that removing one is allowed; not a persona.
     users["helper"] = make_user("helper@example.org")
     own.coordinators.add(users["coordinator_a"], users["helper"])
+    # Waiting invitations of A's group: one for the actions on it, one for coordinator B to accept.
+    invitation_create(group=own, inviter=users["coordinator_a"], email="new@example.org")
+    _invitation, users["token_for_b"] = invitation_create(group=own, inviter=users["coordinator_a"],
+                                                         email="b@example.org")
     make_group("B's group", slug="b-group").coordinators.add(users["coordinator_b"])
     pending = make_group("Waiting", slug="waiting", status="pending", submitted_at=timezone.now(),
                          submitted_by=users["coordinator_b"])
@@ -88,8 +94,19 @@ POST_ACTIONS = [
     ("/coordinate/groups/a-group/confirm/", {}),
     ("/coordinate/groups/a-group/status/", {"action": "pause"}),
     ("/coordinate/groups/a-group/coordinators/invite/", {"email": "new@example.org"}),
+    ("/coordinate/groups/a-group/coordinators/{helper}/remove/", {}),
+    ("/coordinate/groups/a-group/invitations/{invitation}/cancel/", {}),
+    ("/coordinate/groups/a-group/invitations/{invitation}/resend/", {}),
     ("/coordinate/groups/a-group/submit/", {}),
 ]
+
+
+def coordination_state(own):
+    """What the invitation and coordinator actions change, to check a refused one changed nothing."""
+    return (
+        sorted(own.coordinators.values_list("email", flat=True)),
+        sorted(CoordinatorInvitation.objects.values_list("email", "cancelled_at")),
+    )
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -104,8 +121,24 @@ def test_pages(world, persona, url, rule):
 @pytest.mark.parametrize("url, data", POST_ACTIONS)
 def test_coordinator_actions(world, persona, url, data):
     users, own, _pending = world
-    response = client_for(persona, users).post(url, data)
+    invitation = own.invitations.get(email="new@example.org")
+    before = coordination_state(own)
+    response = client_for(persona, users).post(url.format(helper=users["helper"].pk, invitation=invitation.pk), data)
     assert outcome(response) == expected(persona, coordinator_only=True, action=True), (persona, url)
+    if persona != "coordinator_a":
+        assert coordination_state(own) == before, (persona, url)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_invitation_page(world, persona):
+    """Only the invited address (coordinator B's) sees which group it is and can accept; others are told no."""
+    users, own, _pending = world
+    url = f"/coordinate/invitations/{users['token_for_b']}/"
+    page, accept = client_for(persona, users).get(url), client_for(persona, users).post(url)
+    rule = {"visitor": LOGIN, "coordinator_b": OK}.get(persona, 400)
+    assert outcome(page) == rule, persona
+    assert outcome(accept) == (MOVED if rule == OK else rule), persona
+    assert own.coordinators.filter(pk=users["coordinator_b"].pk).exists() == (persona == "coordinator_b")
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
