@@ -5,10 +5,9 @@ token holds the version and a snapshot of the claim and its files, and a decisio
 with what changed since (StaleClaim), for the reviewer to look again.
 """
 
-from django.core import signing
 from django.utils.translation import gettext as _
 
-from groups.core.snapshot import diff, snapshot
+from groups.core.snapshot import changes_since_seen, signed_view, snapshot
 
 SALT = "groups.accreditation.seen"
 # What a coordinator states about a claim (the fields a change to sends it back for review).
@@ -34,18 +33,11 @@ def claim_snapshot(claim):
 
 
 def claim_seen_token(claim):
-    return signing.dumps({"pk": claim.pk, "version": claim.version, "snapshot": claim_snapshot(claim)},
-                         salt=SALT, compress=True)
+    return signed_view(claim.pk, claim.version, claim_snapshot(claim), salt=SALT)
 
 
 def ensure_seen(claim, seen):
     """Raise StaleClaim unless `seen` is the token of this claim as it is now."""
-    try:
-        shown = signing.loads(seen or "", salt=SALT)
-    except signing.BadSignature:
-        shown = None
-    now = claim_snapshot(claim)
-    if not isinstance(shown, dict) or shown.get("pk") != claim.pk:
-        raise StaleClaim({})
-    if shown.get("version") != claim.version or shown.get("snapshot") != now:
-        raise StaleClaim(diff(shown.get("snapshot") or {}, now))
+    changes = changes_since_seen(seen, pk=claim.pk, version=claim.version, now=claim_snapshot(claim), salt=SALT)
+    if changes is not None:
+        raise StaleClaim(changes)

@@ -11,7 +11,6 @@ FOUR_EYES_COOLDOWN_DAYS (groups.core.permissions.coordinates_or_did_recently), w
 """
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -24,7 +23,7 @@ from groups.core.models import Group
 from groups.core.models.group import APPROVE, REJECT, REQUEST_CHANGES
 from groups.core.permissions import coordinates_or_did_recently
 from groups.core.search import refresh_search_fields
-from groups.core.snapshot import diff
+from groups.core.snapshot import changes_since_seen, signed_view
 
 Action = ModerationDecision.Action
 SEEN_SALT = "groups.coordination.review.seen"
@@ -43,22 +42,14 @@ class StaleReview(Exception):
 
 def seen_token(group):
     """What the review page shows, signed: the decision form carries it back (a reviewer cannot forge it)."""
-    return signing.dumps({"pk": group.pk, "version": group.version, "snapshot": group_snapshot(group)},
-                         salt=SEEN_SALT, compress=True)
+    return signed_view(group.pk, group.version, group_snapshot(group), salt=SEEN_SALT)
 
 
 def _ensure_seen(group, seen):
     """Refuse a decision on anything but the version and content the reviewer was shown."""
-    try:
-        shown = signing.loads(seen or "", salt=SEEN_SALT)
-    except signing.BadSignature:
-        shown = None
-    now = group_snapshot(group)
-    if not isinstance(shown, dict) or shown.get("pk") != group.pk:
-        # No token, or another page's: we cannot tell what was seen, so nothing is decided.
-        raise StaleReview({})
-    if shown.get("version") != group.version or shown.get("snapshot") != now:
-        raise StaleReview(diff(shown.get("snapshot") or {}, now))
+    changes = changes_since_seen(seen, pk=group.pk, version=group.version, now=group_snapshot(group), salt=SEEN_SALT)
+    if changes is not None:
+        raise StaleReview(changes)
 
 
 def decision_conflict(group, reviewer):

@@ -3,7 +3,10 @@
 A snapshot reads the named fields of a row as a person would read them (the choice's label, the names of the
 terms, "" for nothing); a diff of two snapshots says field by field what changed. Decisions store the diff
 (groups.core.audit.Decision.changes), so the history shows what was decided on even after the row changes again.
+A signed view binds a decision to the snapshot the reviewer was shown (listings and claims alike).
 """
+
+from django.core import signing
 
 
 def display(value):
@@ -36,3 +39,24 @@ def snapshot(instance, fields, *, model=None):
 def diff(before, after):
     """What differs between two snapshots: {label: [before, after]}, in the order of `after`."""
     return {label: [before.get(label, ""), value] for label, value in after.items() if before.get(label, "") != value}
+
+
+def signed_view(pk, version, shown, *, salt):
+    """What a reviewer's page showed of a row, signed: the decision form carries it back, and cannot forge it."""
+    return signing.dumps({"pk": pk, "version": version, "snapshot": shown}, salt=salt, compress=True)
+
+
+def changes_since_seen(seen, *, pk, version, now, salt):
+    """None when `seen` is the signed view of this row as it is `now`; otherwise what changed since.
+
+    {} when nothing can be told (no token, a forged one, another row's): then nothing may be decided either.
+    """
+    try:
+        shown = signing.loads(seen or "", salt=salt)
+    except signing.BadSignature:
+        shown = None
+    if not isinstance(shown, dict) or shown.get("pk") != pk:
+        return {}
+    if shown.get("version") != version or shown.get("snapshot") != now:
+        return diff(shown.get("snapshot") or {}, now)
+    return None
