@@ -39,3 +39,9 @@ def still_needed(group, revision):
     if revision is None and group.takes_proposed_changes:
         return []
     return missing_for_submission(revision or group)
+
+
+def under_review(group):
+    """Whether the version a coordinator edits is waiting in the review queue (a save takes it out)."""
+    revision = proposed_change(group)
+    return (revision or group).status == Status.PENDING

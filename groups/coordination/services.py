@@ -15,6 +15,7 @@ from groups.coordination.listing import (
     Saved,
     group_changes,
     group_confirm,
+    group_relist,
     group_set_status,
     group_snapshot,
     group_submit,
@@ -28,8 +29,8 @@ from groups.coordination.review import review_approve, review_decide, review_rej
 
 __all__ = [
     "REQUIRED_M2M_TO_SUBMIT", "REQUIRED_TO_SUBMIT", "STATUS_DECISIONS", "ConcurrentEditError", "ListingContent",
-    "Saved", "coordinator_remove", "group_changes", "group_confirm", "group_set_status", "group_snapshot",
-    "group_submit", "invitation_accept", "invitation_create", "listing_create", "listing_save",
+    "Saved", "coordinator_remove", "group_changes", "group_confirm", "group_relist", "group_set_status",
+    "group_snapshot", "group_submit", "invitation_accept", "invitation_create", "listing_create", "listing_save",
     "missing_for_submission", "remind_stale_listings", "review_approve", "review_decide", "review_reject",
     "review_request_changes", "unique_slug",
 ]

@@ -264,7 +264,7 @@ class TestStatusAndFreshness:
         assert "not taking new members" in client.get("/groups/listed/").content.decode()
         editor.post("/coordinate/groups/listed/status/", {"action": "reopen"})
         assert "not taking new members" not in client.get("/groups/listed/").content.decode()
-        editor.post("/coordinate/groups/listed/status/", {"action": "close"})
+        editor.post("/coordinate/groups/listed/close/", {"confirm": "close"})
         assert client.get("/groups/listed/").status_code == 404
         assert list(group.decisions.values_list("action", flat=True).order_by("created_at")) == [
             "paused", "reopened", "closed"]
