@@ -72,6 +72,7 @@ GET_PAGES = [
     ("/coordinate/groups/a-group/", {"coordinator_only": True}),
     ("/coordinate/groups/a-group/edit/", {"coordinator_only": True}),
     ("/coordinate/groups/a-group/preview/", {"coordinator_only": True}),
+    ("/coordinate/groups/a-group/close/", {"coordinator_only": True}),
     ("/coordinate/review/", {"staff_only": True}),
     ("/coordinate/review/{pending}/", {"staff_only": True}),
     ("/coordinate/review/{pending}/preview/", {"staff_only": True}),
@@ -80,6 +81,8 @@ GET_PAGES = [
 POST_ACTIONS = [
     ("/coordinate/groups/a-group/confirm/", {}),
     ("/coordinate/groups/a-group/status/", {"action": "pause"}),
+    ("/coordinate/groups/a-group/close/", {"confirm": "close"}),
+    ("/coordinate/groups/a-group/reopen/", {}),
     ("/coordinate/groups/a-group/coordinators/invite/", {"email": "new@example.org"}),
     ("/coordinate/groups/a-group/submit/", {}),
 ]

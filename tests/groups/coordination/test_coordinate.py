@@ -363,6 +363,7 @@ class TestCsrf:
             ("/coordinate/groups/new/", form_data(taxonomy, action="save")),
             ("/coordinate/groups/guarded/edit/", form_data(taxonomy, action="save")),
             ("/coordinate/groups/guarded/submit/", {}), ("/coordinate/groups/guarded/status/", {"action": "close"}),
+            ("/coordinate/groups/guarded/close/", {"confirm": "close"}), ("/coordinate/groups/guarded/reopen/", {}),
             ("/coordinate/groups/guarded/confirm/", {}),
             ("/coordinate/groups/guarded/coordinators/invite/", {"email": "x@example.org"}),
         ]:
