@@ -124,7 +124,7 @@ class PlaceForm(forms.ModelForm):
             self.fields[name].required = False
         # Each choice says what it means for the people looking, next to its name (one block each, manage.css).
         self.fields["address_visibility"].choices = [
-            (value, format_html('{} <span class="choice-blocks__hint">{}</span>', label,
+            (value, format_html('<span>{} <span class="choice-blocks__hint">{}</span></span>', label,
                                 ADDRESS_VISIBILITY_HINTS[value]))
             for value, label in Place.Visibility.choices
         ]

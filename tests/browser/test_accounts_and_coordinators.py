@@ -140,6 +140,10 @@ def test_close_confirm_reopen_and_the_header_links(new_context, server, coordina
         page.get_by_role("button", name="Reopen the listing for review").click()
     assert page.get_by_text("Reopened and sent for review").is_visible()
     assert Group.objects.get(slug="evening-circle").status == "pending"
+    # The address visibility choice, and its help, read as full-width blocks on a wide screen: no columns.
+    page.goto(server + "/coordinate/groups/new/")
+    for selector in ["#id_place-address_visibility", "#id_place-address_visibility_helptext"]:
+        assert page.locator(selector).evaluate("e => getComputedStyle(e).columnCount") == "auto", selector
     # The header: the account page, then signing out (a POST with its CSRF token).
     with page.expect_navigation():
         page.get_by_role("navigation", name="Your account").get_by_role("link", name="Your account").click()
