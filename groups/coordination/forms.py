@@ -5,6 +5,7 @@ import zoneinfo
 
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from groups.coordination.listing import (
@@ -19,6 +20,17 @@ from groups.core.forms import https_by_default
 from groups.core.models import Group, MeetingTime, Place
 from groups.core.vocabulary import M2M_FIELDS
 
+ADDRESS_VISIBILITY_HINTS = {
+    Place.Visibility.PUBLIC: _("Anyone can see the full address."),
+    Place.Visibility.AREA_ONLY: _(
+        "People see the town and region. You give the street after they contact you."
+    ),
+    Place.Visibility.ON_REQUEST: _(
+        "Nobody sees the address, town or region, and no distance is shown. A search near a place does not list the "
+        "group (people find it by its other details, or as an online or phone group if it also meets that way). "
+        "You give the address after contact."
+    ),
+}
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
 
@@ -96,14 +108,9 @@ class PlaceForm(forms.ModelForm):
         model = Place
         fields = ["address_visibility", "address_line1", "address_line2", "city", "region", "postcode", "country",
                   "latitude", "longitude"]
-        widgets = {"address_visibility": forms.RadioSelect}
+        widgets = {"address_visibility": forms.RadioSelect(attrs={"class": "choice-blocks"})}
         help_texts = {
             "address_visibility": _(
-                "Public: anyone can see the full address. Area only: people see the town and region; you give the "
-                "street after they contact you. On request: nobody sees the address, town or region, and no "
-                "distance is shown; a search near a place does not list the group (people find it by its other "
-                "details, or as an online or phone group if it also meets that way), and you give the address after "
-                "contact. "
                 "Refuges and many survivor groups keep their address private: choose what keeps your members safe."
             ),
             "latitude": _("Optional. Without it, searches use the centre of the town."),
@@ -115,6 +122,12 @@ class PlaceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ["city", "country"]:
             self.fields[name].required = False
+        # Each choice says what it means for the people looking, next to its name (one block each, manage.css).
+        self.fields["address_visibility"].choices = [
+            (value, format_html('<span>{} <span class="choice-blocks__hint">{}</span></span>', label,
+                                ADDRESS_VISIBILITY_HINTS[value]))
+            for value, label in Place.Visibility.choices
+        ]
 
     def has_place(self):
         return bool(self.cleaned_data.get("city"))

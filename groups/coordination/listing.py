@@ -24,7 +24,7 @@ from groups.accreditation.services import claim_submit
 from groups.coordination.models import ModerationDecision
 from groups.core import snapshot
 from groups.core.models import Group, MeetingTime, Place
-from groups.core.models.group import CLOSE, CONFIRM, EDIT, PAUSE, REOPEN, SUBMIT
+from groups.core.models.group import CLOSE, CONFIRM, EDIT, PAUSE, RELIST, REOPEN, SUBMIT
 from groups.core.notify import notify_coordinators
 from groups.core.schedule import describe
 from groups.core.search import refresh_search_fields
@@ -42,6 +42,9 @@ CONTENT_FIELDS = [
 PLACE_FIELDS = ["address_line1", "address_line2", "city", "region", "postcode", "country", "latitude", "longitude",
                 "address_visibility"]
 MEETING_FIELDS = ["frequency", "weekday", "interval_weeks", "week_of_month", "starts_on", "start_time", "end_time"]
+# When a meeting recurs. A meeting written without naming its row keeps the row (and so its calendar UID,
+# groups.directory.ical) of a meeting with the same pattern: subscribers see it updated, not duplicated.
+MEETING_PATTERN_FIELDS = [name for name in MEETING_FIELDS if name != "end_time"]
 # Needed before a listing can go to review; a draft may be saved without them.
 REQUIRED_TO_SUBMIT = ["name", "summary", "cost", "facilitation", "attendance"]
 REQUIRED_M2M_TO_SUBMIT = ["types", "formats", "languages"]
@@ -143,12 +146,29 @@ def _write_place(group, data):
     place.save()
 
 
+def _meeting_pattern(meeting):
+    return tuple(meeting[name] if isinstance(meeting, dict) else getattr(meeting, name)
+                 for name in MEETING_PATTERN_FIELDS)
+
+
 def _write_meetings(group, meetings):
-    """The group's meetings become exactly `meetings`; a meeting keeps its row (and id) while it is listed."""
+    """The group's meetings become exactly `meetings`; a meeting keeps its row (and id) while it is listed.
+
+    A meeting that names no row of this group (a new one, or one copied from a proposed change on approval) takes
+    over a row nobody named whose pattern is the same, so its calendar UID does not change.
+    """
     existing = {meeting.pk: meeting for meeting in group.meeting_times.all()}
+    named = {data.get("id") for data in meetings} & set(existing)
+    unnamed = {}
+    for meeting in existing.values():
+        if meeting.pk not in named:
+            unnamed.setdefault(_meeting_pattern(meeting), []).append(meeting)
     kept = []
     for data in meetings:
-        meeting = existing.get(data.get("id")) or MeetingTime(group=group)
+        meeting = existing.get(data.get("id"))
+        if meeting is None:
+            same = unnamed.get(_meeting_pattern(data))
+            meeting = same.pop(0) if same else MeetingTime(group=group)
         for name in MEETING_FIELDS:
             setattr(meeting, name, data[name])
         meeting.full_clean(exclude=["group"])
@@ -164,7 +184,7 @@ def copy_content(source, target):
         fields={name: getattr(source, name) for name in CONTENT_FIELDS}
         | {name: list(getattr(source, name).all()) for name in M2M_FIELDS},
         place={name: getattr(place, name) for name in PLACE_FIELDS} if place else None,
-        # New rows: the target's own meetings, if any, are replaced.
+        # Rows of the source: the target keeps its own rows for meetings of the same pattern (_write_meetings).
         meetings=[{name: getattr(m, name) for name in MEETING_FIELDS} for m in source.meeting_times.all()],
     ))
 
@@ -280,6 +300,20 @@ def group_set_status(*, group, user, action):
         if action == CLOSE:
             group.revisions.all().delete()
     return group
+
+
+def group_relist(*, group, user):
+    """Open a closed listing again: it becomes a draft, and is sent for review at once if it is complete.
+
+    It is never public again without a staff decision. Returns Saved: submit_problem says why it stayed a draft.
+    """
+    with transaction.atomic():
+        group = Group.objects.select_for_update().get(pk=group.pk)
+        group.ensure_allows(RELIST)
+        group.status = group.status_after(RELIST)
+        group.save(update_fields=["status", "updated_at"])
+        record(group, Action.REOPENED, user)
+    return _then_submit(Saved(group=group, target=group), user, submit=True)
 
 
 def group_confirm(*, group, user):

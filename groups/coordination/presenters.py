@@ -78,3 +78,9 @@ def invitation_rows(invitations, coordinator_ids):
             }
         rows.append((invitation, state))
     return rows
+
+
+def under_review(group):
+    """Whether the version a coordinator edits is waiting in the review queue (a save takes it out)."""
+    revision = proposed_change(group)
+    return (revision or group).status == Status.PENDING

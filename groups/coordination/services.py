@@ -25,6 +25,7 @@ from groups.coordination.listing import (
     Saved,
     group_changes,
     group_confirm,
+    group_relist,
     group_set_status,
     group_snapshot,
     group_submit,
@@ -47,9 +48,9 @@ from groups.coordination.review import (
 __all__ = [
     "REQUIRED_M2M_TO_SUBMIT", "REQUIRED_TO_SUBMIT", "STATUS_DECISIONS", "ConcurrentEditError", "ListingContent",
     "Saved", "StaleReview", "TooManyInvitations", "coordinator_remove", "decision_conflict", "group_changes",
-    "group_confirm", "group_set_status", "group_snapshot", "group_submit", "invitation_accept", "invitation_by_token",
-    "invitation_cancel", "invitation_create", "invitation_problem", "invitation_resend", "listing_create",
-    "listing_save",
+    "group_confirm", "group_relist", "group_set_status", "group_snapshot", "group_submit", "invitation_accept",
+    "invitation_by_token", "invitation_cancel", "invitation_create", "invitation_problem", "invitation_resend",
+    "listing_create", "listing_save",
     "missing_for_submission", "remind_stale_listings", "review_approve", "review_decide", "review_reject",
     "review_request_changes", "seen_token", "unique_slug",
 ]

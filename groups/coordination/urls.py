@@ -13,6 +13,8 @@ urlpatterns = [
     path("groups/<slug:slug>/preview/", coordinate.group_preview, name="preview"),
     path("groups/<slug:slug>/submit/", coordinate.group_submit, name="submit"),
     path("groups/<slug:slug>/status/", coordinate.group_status, name="status"),
+    path("groups/<slug:slug>/close/", coordinate.group_close, name="close"),
+    path("groups/<slug:slug>/reopen/", coordinate.group_relist, name="relist"),
     path("groups/<slug:slug>/confirm/", coordinate.group_confirm, name="confirm"),
     path("groups/<slug:slug>/coordinators/invite/", coordinate.coordinator_invite, name="invite"),
     path("groups/<slug:slug>/coordinators/<int:user_id>/remove/", coordinate.coordinator_remove,

@@ -32,8 +32,13 @@ from groups.directory.selectors import for_detail_page
 STATUS_DONE = {
     PAUSE: gettext_lazy("Paused: the listing stays up and says the group is not taking new members."),
     REOPEN: gettext_lazy("Reopened: the listing says the group is taking new members again."),
-    CLOSE: gettext_lazy("Closed: the listing is no longer shown to anyone."),
+    CLOSE: gettext_lazy("Closed: the listing is no longer shown to anyone. You can reopen it from this page."),
 }
+LEAVE_QUEUE = gettext_lazy(
+    "This listing is waiting for review. Saving it as a draft takes it out of the review queue until you submit "
+    "it again. Tick “I understand this takes it out of the review queue” to save anyway, or choose “Save and "
+    "submit for review” to keep it in the queue."
+)
 
 
 @coordinator_required
@@ -115,11 +120,18 @@ def group_edit(request, slug):
     group = coordinated_group_or_404(request.user, slug)
     base, version = selectors.edit_base(group)
     forms = _forms(request, base, version=version)
+    under_review = presenters.under_review(group)
     conflict = False
     if request.method == "POST":
-        content = _valid_content(request, forms)
+        action = request.POST.get("action", "save")
+        if action != "submit" and under_review and request.POST.get("leave_queue") != "yes":
+            # Nothing is saved until the coordinator says they know it leaves the queue; every value is kept.
+            _valid_content(request, forms)
+            forms["form"].add_error(None, LEAVE_QUEUE)
+            content = None
+        else:
+            content = _valid_content(request, forms)
         if content is not None:
-            action = request.POST.get("action", "save")
             try:
                 saved = services.listing_save(group=group, user=request.user, content=content,
                                               expected_version=forms["form"].cleaned_data.get("version"),
@@ -137,6 +149,7 @@ def group_edit(request, slug):
         messages.info(request, _("This listing is closed. You can edit it and submit it for review to list it again."))
     return render(request, "coordinate/group_form.html", {
         **forms, "group": group, "conflict": conflict, "is_revision": group.takes_proposed_changes,
+        "under_review": under_review, "leave_queue": request.POST.get("leave_queue") == "yes",
     })
 
 
@@ -184,12 +197,54 @@ def group_submit(request, slug):
 def group_status(request, slug):
     group = coordinated_group_or_404(request.user, slug)
     action = request.POST.get("action")
+    if action == CLOSE:
+        # Closing is never one tap: it is asked for, and explained, on its own page (group_close).
+        return redirect("coordinate:close", slug)
     try:
         services.group_set_status(group=group, user=request.user, action=action)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, STATUS_DONE[action])
+    return redirect("coordinate:group", slug)
+
+
+@coordinator_required
+def group_close(request, slug):
+    """Close a listing: the page says what happens; only a POST that ticks the confirmation closes it."""
+    group = coordinated_group_or_404(request.user, slug)
+    problem = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "close":
+            problem = _("Tick the box to confirm you want to close this listing. Nothing has changed yet.")
+        else:
+            try:
+                services.group_set_status(group=group, user=request.user, action=CLOSE)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, STATUS_DONE[CLOSE])
+            return redirect("coordinate:group", slug)
+    return render(request, "coordinate/group_close.html", {
+        "group": group, "problem": problem, "revision": presenters.proposed_change(group),
+    }, status=400 if problem else 200)
+
+
+@coordinator_required
+@require_POST
+def group_relist(request, slug):
+    group = coordinated_group_or_404(request.user, slug)
+    try:
+        saved = services.group_relist(group=group, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if saved.submitted:
+            messages.success(request, _("Reopened and sent for review. It is not public until staff approve it; we "
+                                        "will email you when there is news."))
+        else:
+            messages.warning(request, _("Reopened as a draft. It is not public until staff approve it. It could not "
+                                        "be sent for review yet: %(problem)s") % {"problem": saved.submit_problem})
     return redirect("coordinate:group", slug)
 
 

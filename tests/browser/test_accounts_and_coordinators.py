@@ -125,3 +125,43 @@ def test_accreditation_and_review_pages_pass_axe(new_context, server, coordinato
     page.get_by_role("button", name="Reject").click()
     assert page.get_by_text("This claim changed after you opened it. Nothing was decided.").is_visible()
     audit(page, "review-claim-changed")
+
+def test_close_confirm_reopen_and_the_header_links(new_context, server, coordinator):
+    """A coordinator closes a listing only after confirming, reopens it for review, then uses the header links."""
+    from groups.models import Group
+
+    page = new_context(bypass_csp=True).new_page()
+    sign_in(page, server)
+    page.goto(server + "/coordinate/groups/evening-circle/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Close the listing…").click()
+    assert page.get_by_role("heading", name="What happens when you close it").is_visible()
+    audit(page, "coordinate-close")
+    # Pressing the button without ticking the box closes nothing.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Close the listing").click()
+    assert page.get_by_text("Nothing has changed yet").is_visible()
+    assert Group.objects.get(slug="evening-circle").status == "published"
+    audit(page, "coordinate-close-unconfirmed")
+    page.get_by_label("I understand: close this listing").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Close the listing").click()
+    assert Group.objects.get(slug="evening-circle").status == "closed"
+    audit(page, "coordinate-group-closed")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Reopen the listing for review").click()
+    assert page.get_by_text("Reopened and sent for review").is_visible()
+    assert Group.objects.get(slug="evening-circle").status == "pending"
+    # The address visibility choice, and its help, read as full-width blocks on a wide screen: no columns.
+    page.goto(server + "/coordinate/groups/new/")
+    for selector in ["#id_place-address_visibility", "#id_place-address_visibility_helptext"]:
+        assert page.locator(selector).evaluate("e => getComputedStyle(e).columnCount") == "auto", selector
+    # The header: the account page, then signing out (a POST with its CSRF token).
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Your account").get_by_role("link", name="Your account").click()
+    assert page.url == server + "/accounts/profile/"
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Your account").get_by_role("button", name="Sign out").click()
+    page.goto(server + "/coordinate/")
+    assert "/accounts/login/" in page.url
+    assert page.get_by_role("button", name="Sign out").count() == 0

@@ -83,6 +83,7 @@ GET_PAGES = [
     ("/coordinate/groups/a-group/", {"coordinator_only": True}),
     ("/coordinate/groups/a-group/edit/", {"coordinator_only": True}),
     ("/coordinate/groups/a-group/preview/", {"coordinator_only": True}),
+    ("/coordinate/groups/a-group/close/", {"coordinator_only": True}),
     ("/coordinate/review/", {"staff_only": True}),
     ("/coordinate/review/{pending}/", {"staff_only": True}),
     ("/coordinate/review/{pending}/preview/", {"staff_only": True}),
@@ -93,6 +94,8 @@ GET_PAGES = [
 POST_ACTIONS = [
     ("/coordinate/groups/a-group/confirm/", {}),
     ("/coordinate/groups/a-group/status/", {"action": "pause"}),
+    ("/coordinate/groups/a-group/close/", {"confirm": "close"}),
+    ("/coordinate/groups/a-group/reopen/", {}),
     ("/coordinate/groups/a-group/coordinators/invite/", {"email": "new@example.org"}),
     ("/coordinate/groups/a-group/coordinators/{helper}/remove/", {}),
     ("/coordinate/groups/a-group/invitations/{invitation}/cancel/", {}),

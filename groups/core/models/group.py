@@ -186,6 +186,11 @@ class Group(models.Model):
         return self.allows(REOPEN)
 
     @property
+    def can_be_relisted(self):
+        """Closed: its coordinators may open it again, as a draft that goes back through review."""
+        return self.allows(RELIST)
+
+    @property
     def can_be_closed(self):
         return self.allows(CLOSE)
 
@@ -202,6 +207,8 @@ class Group(models.Model):
 # Actions on a listing (the names the coordinator and review forms post).
 EDIT, SUBMIT, PROPOSE_CHANGE, CONFIRM = "edit", "submit", "propose-change", "confirm"
 PAUSE, REOPEN, CLOSE = "pause", "reopen", "close"
+# A closed listing opened again by its coordinators: it becomes a draft and is public again only once approved.
+RELIST = "relist"
 APPROVE, REQUEST_CHANGES, REJECT = "approve", "request-changes", "reject"
 # What happens to an approved or rejected proposed change: copied onto its listing, or thrown away.
 MERGED, DISCARDED = "merged", "discarded"
@@ -217,7 +224,7 @@ LISTING_WORKFLOW = Workflow([
     # Pausing, reopening and closing need no review.
     (PAUSE, _S.PUBLISHED, _S.PAUSED), (REOPEN, _S.PAUSED, _S.PUBLISHED),
     (CLOSE, _S.PUBLISHED, _S.CLOSED), (CLOSE, _S.PAUSED, _S.CLOSED), (CLOSE, _S.DRAFT, _S.CLOSED),
-    (CLOSE, _S.PENDING, _S.CLOSED),
+    (CLOSE, _S.PENDING, _S.CLOSED), (RELIST, _S.CLOSED, _S.DRAFT),
     # Staff.
     (APPROVE, _S.PENDING, _S.PUBLISHED), (REQUEST_CHANGES, _S.PENDING, _S.DRAFT), (REJECT, _S.PENDING, _S.CLOSED),
 ], refusal=_("That cannot be done to a listing that is %(state)s."))

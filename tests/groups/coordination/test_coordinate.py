@@ -265,7 +265,7 @@ class TestStatusAndFreshness:
         assert "not taking new members" in client.get("/groups/listed/").content.decode()
         editor.post("/coordinate/groups/listed/status/", {"action": "reopen"})
         assert "not taking new members" not in client.get("/groups/listed/").content.decode()
-        editor.post("/coordinate/groups/listed/status/", {"action": "close"})
+        editor.post("/coordinate/groups/listed/close/", {"confirm": "close"})
         assert client.get("/groups/listed/").status_code == 404
         assert list(group.decisions.values_list("action", flat=True).order_by("created_at")) == [
             "paused", "reopened", "closed"]
@@ -364,6 +364,7 @@ class TestCsrf:
             ("/coordinate/groups/new/", form_data(taxonomy, action="save")),
             ("/coordinate/groups/guarded/edit/", form_data(taxonomy, action="save")),
             ("/coordinate/groups/guarded/submit/", {}), ("/coordinate/groups/guarded/status/", {"action": "close"}),
+            ("/coordinate/groups/guarded/close/", {"confirm": "close"}), ("/coordinate/groups/guarded/reopen/", {}),
             ("/coordinate/groups/guarded/confirm/", {}),
             ("/coordinate/groups/guarded/coordinators/invite/", {"email": "x@example.org"}),
         ]:

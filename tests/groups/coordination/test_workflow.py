@@ -12,11 +12,14 @@ pytestmark = pytest.mark.django_db
 
 # The coordinator's buttons on the listing page, and the status each listing must show them in.
 BUTTONS = {
-    "Submit for review": {"draft", "closed"},
+    # A closed listing is reopened for review instead (its own button, below).
+    "Submit for review": {"draft"},
+    "Reopen the listing for review": {"closed"},
     "Still accurate: confirm without changes": {"published", "paused"},
     "Pause: not taking new members": {"published"},
     "Reopen to new members": {"paused"},
-    "Close the listing": {"draft", "pending", "published", "paused"},
+    # A link to the confirmation page (groups.coordination.views.group_close), apart from the other buttons.
+    "Close the listing…": {"draft", "pending", "published", "paused"},
 }
 
 
