@@ -93,7 +93,7 @@ class TestReopeningAClosedListing:
         group.refresh_from_db()
         assert group.status == "pending" and actions(group) == ["reopened", "submitted"]
         assert client.get("/groups/harbour/").status_code == 404
-        services.review_approve(group=group, reviewer=reviewer)
+        services.review_approve(group=group, reviewer=reviewer, seen=services.seen_token(group))
         assert client.get("/groups/harbour/").status_code == 200
 
     def test_an_incomplete_listing_is_reopened_as_a_draft_and_says_what_is_missing(self, make_group, coordinator):
@@ -208,7 +208,7 @@ class TestCalendarUids:
         editor.post("/coordinate/groups/harbour/edit/", edit_data(editor, "harbour", action="submit", **overrides))
         change = Group.objects.get(revision_of__slug="harbour")
         assert change.status == "pending"
-        services.review_approve(group=change, reviewer=reviewer)
+        services.review_approve(group=change, reviewer=reviewer, seen=services.seen_token(change))
 
     def test_an_approved_change_keeps_the_uid_of_an_unchanged_meeting(self, make_group, coordinator, reviewer,
                                                                       client):

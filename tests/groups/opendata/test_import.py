@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from groups.coordination.models import ModerationDecision
-from groups.coordination.services import review_approve
+from groups.coordination.services import review_approve, seen_token
 from groups.core.models import Group
 from groups.core.search import build_search_text
 from groups.opendata.csv_import import ImportFileError, preview
@@ -125,8 +125,8 @@ def test_import_enters_the_review_queue_credited_to_the_importer(staff_client, s
     again = staff_client.post("/coordinate/review/import/", {"action": "import", "token": token}, follow=True)
     assert "no longer kept" in again.content.decode() and Group.objects.count() == 2
     with pytest.raises(Exception, match="another member of staff"):
-        review_approve(group=imported, reviewer=staff)
-    review_approve(group=imported, reviewer=make_user("reviewer@example.org", staff=True))
+        review_approve(group=imported, reviewer=staff, seen=seen_token(imported))
+    review_approve(group=imported, reviewer=make_user("reviewer@example.org", staff=True), seen=seen_token(imported))
     assert client.get("/api/hsds/services").json()["total_items"] == 1
 
 
@@ -144,7 +144,7 @@ def services_by_id(client):
 
 def approve_all(reviewer):
     for group in Group.objects.filter(status="pending").exclude(slug="hidden-pending"):
-        review_approve(group=group, reviewer=reviewer)
+        review_approve(group=group, reviewer=reviewer, seen=seen_token(group))
 
 
 def test_round_trip_export_then_import_into_an_empty_directory(client, branches, staff, make_user):  # noqa: F811
