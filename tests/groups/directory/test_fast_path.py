@@ -107,3 +107,70 @@ def test_a_changed_meeting_or_time_zone_moves_the_group(make_group):
     assert Group.objects.get(pk=group.pk).next_meeting_at != first
     meeting.delete()
     assert Group.objects.get(pk=group.pk).next_meeting_at is None
+
+
+# Facet counts: the one-query path for parameters with nothing chosen gives what a query per parameter gives.
+TERM_CHOICES = {
+    "types": ["legal-advocacy", "therapeutic", "educational", "national-international", "community-based"],
+    "trauma": ["sexual-violence", "domestic-abuse", "burn-injury", "stalking"],
+    "population": ["women", "men", "refugees", "lgbtq"],
+    "formats": ["in-person", "online", "hybrid", "phone"],
+    "language": ["en", "fr", "ar"],
+    "access": ["wheelchair", "hearing-loop", "quiet-room"],
+}
+PARAMS = {"type": "types", "trauma": "trauma", "population": "population", "format": "formats",
+          "language": "language", "access": "access"}
+CITIES = ["Leeds", "York", "Manchester", "London"]
+
+
+def counts_of(facets):
+    return [(group.param, [(option.slug, option.count, option.selected) for option in group.options])
+            for group in facets]
+
+
+@pytest.fixture
+def varied_groups(make_group):
+    rng = random.Random(11)
+    for number in range(36):
+        terms = {key: rng.sample(slugs, rng.randrange(0, 3)) or slugs[:1] for key, slugs in TERM_CHOICES.items()}
+        make_group(
+            f"Circle {number:02d}", summary=rng.choice(["A warm group.", "Peer support for survivors."]),
+            cost=rng.choice(["free", "donation", "sliding-scale", "fee"]),
+            place={"city": rng.choice(CITIES)} if rng.random() < 0.8 else None,
+            meetings=[{"frequency": "weekly", "weekday": rng.randrange(7),
+                       "start_time": datetime.time(rng.choice([9, 14, 19]))}] if rng.random() < 0.7 else [],
+            **terms,
+        )
+
+
+def random_query(rng):
+    parts = []
+    for param in rng.sample(list(PARAMS) + ["cost"], rng.randrange(0, 4)):
+        slugs = TERM_CHOICES[PARAMS[param]] if param != "cost" else ["free", "donation", "sliding-scale", "fee"]
+        parts += [f"{param}={slug}" for slug in rng.sample(slugs, rng.randrange(1, 3))]
+    if rng.random() < 0.3:
+        parts.append(f"q={rng.choice(['warm', 'peer', 'survivors'])}")
+    if rng.random() < 0.3:
+        parts.append(f"near={rng.choice(CITIES)}&radius={rng.choice([5, 50, 300])}")
+    if rng.random() < 0.2:
+        parts.append(f"day={rng.choice(['mon', 'tue', 'sat'])}")
+    if rng.random() < 0.2:
+        parts.append("accredited=1")
+    return "&".join(parts)
+
+
+@pytest.mark.django_db
+def test_fast_facet_counts_equal_a_query_per_parameter_on_random_queries(varied_groups):
+    from groups.directory.selectors import facet_counts
+
+    terms = taxonomy_terms()
+    rng = random.Random(5)
+    nonzero = 0
+    for _ in range(60):
+        query = random_query(rng)
+        params = parse_search_params(QueryDict(query), known_slugs(terms))
+        total = filtered_groups(params).count()
+        fast = counts_of(facet_counts(params, terms, total))
+        assert fast == counts_of(facet_counts(params, terms, total, fast=False)), query
+        nonzero += any(count for _param, options in fast for _slug, count, _selected in options)
+    assert nonzero > 30  # the queries found groups, so equal counts mean something
