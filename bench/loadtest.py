@@ -195,6 +195,20 @@ def run_wrk(wrk, base, paths, workdir, name):
     return result
 
 
+def drain(base, timeout=300):
+    """Wait until /healthz answers quickly: sync workers finish the requests a stopped run left queued, which
+    would otherwise be counted against the next measurement."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        begin = time.perf_counter()
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=timeout).read()
+        except OSError:
+            pass
+        if time.perf_counter() - begin < 0.2:
+            return
+
+
 def warm_up(base, paths):
     """One request of each kind per worker, so a worker's first request (gazetteer, templates) is not timed."""
     for path in paths[: WORKERS * 2]:
@@ -233,9 +247,11 @@ def main():
             before = run_wrk(wrk, base, ["/healthz"], workdir, "healthz")
             print(f"/healthz before: {before['rps']:,.0f} req/s", flush=True)
             for name, paths in mix.items():
+                drain(base)
                 warm_up(base, paths)
                 report["rows"][name] = run_wrk(wrk, base, paths, workdir, name.replace(" ", "_").replace(",", ""))
                 _print_row(name, report["rows"][name], before["rps"])
+            drain(base)
             after = run_wrk(wrk, base, ["/healthz"], workdir, "healthz")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
