@@ -16,6 +16,7 @@ from datetime import UTC
 from django.utils import timezone
 
 from groups.core import schedule
+from groups.core.models import Group, MeetingTime
 
 PATTERN_FIELDS = ("frequency", "weekday", "interval_weeks", "week_of_month", "starts_on", "start_time")
 
@@ -28,8 +29,6 @@ def next_start(meetings, time_zone, now):
 
 def compute(groups, now=None):
     """{group id: next start in UTC or None} for a queryset of groups, in two queries."""
-    from groups.core.models import MeetingTime
-
     now = now or timezone.now()
     zones = dict(groups.order_by().values_list("pk", "time_zone"))
     meetings = {pk: [] for pk in zones}
@@ -41,8 +40,6 @@ def compute(groups, now=None):
 
 def store(groups, now=None):
     """Recompute and store the next meeting of each group in the queryset; returns how many changed."""
-    from groups.core.models import Group
-
     changed = []
     stored = dict(groups.order_by().values_list("pk", "next_meeting_at"))
     for pk, value in compute(groups, now).items():
@@ -61,6 +58,4 @@ def on_group_saved(sender, instance, raw=False, **kwargs):
 def on_meeting_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    from groups.core.models import Group
-
     store(Group.objects.filter(pk=instance.group_id))

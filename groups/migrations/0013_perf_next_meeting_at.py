@@ -1,12 +1,14 @@
 """Each group's next meeting stored in UTC (issue 12; groups.core.next_meetings), filled for existing groups."""
 
+from datetime import UTC
+
 from django.db import migrations, models
 from django.utils import timezone
 
+from groups.core import schedule
+
 
 def fill(apps, schema_editor):
-    from groups.core.next_meetings import next_start
-
     Group = apps.get_model("groups", "Group")
     MeetingTime = apps.get_model("groups", "MeetingTime")
     now = timezone.now()
@@ -15,9 +17,10 @@ def fill(apps, schema_editor):
         meetings.setdefault(meeting.group_id, []).append(meeting)
     changed = []
     for pk, time_zone in Group.objects.values_list("pk", "time_zone").iterator(chunk_size=5000):
-        value = next_start(meetings.get(pk, []), time_zone, now)
-        if value is not None:
-            changed.append(Group(pk=pk, next_meeting_at=value))
+        # As groups.core.next_meetings.next_start (not imported: it reads today's models, not these).
+        found = schedule.next_meeting(meetings.get(pk, []), time_zone, now)
+        if found is not None:
+            changed.append(Group(pk=pk, next_meeting_at=found[0].astimezone(UTC)))
     Group.objects.bulk_update(changed, ["next_meeting_at"], batch_size=1000)
 
 
