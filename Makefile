@@ -8,7 +8,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 BENCH_COUNTS ?= 1000 100000
 
-.PHONY: run test lint migrations-check check bench lock venv demo clean
+.PHONY: run test lint migrations-check check bench loadtest lock venv demo clean
 
 venv: $(VENV)/.installed
 
@@ -46,6 +46,11 @@ check: lint migrations-check
 # Server-side time per search at each size in BENCH_COUNTS, on the configured database.
 bench: venv
 	$(BIN)/python bench/search_bench.py $(BENCH_COUNTS)
+
+# Requests per second per kind of search at 100,000 groups on PostgreSQL, under gunicorn with production
+# settings, against /healthz as the ceiling (DATABASE_URL, default .../sf_loadtest; installs wrk if missing).
+loadtest: venv
+	$(BIN)/python bench/loadtest.py
 
 # Re-pin every dependency from requirements.in (needs the package index).
 lock:

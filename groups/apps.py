@@ -19,3 +19,11 @@ class GroupsConfig(AppConfig):
         group = self.get_model("Group")
         post_save.connect(lexicon.on_group_saved, sender=group, dispatch_uid="search-vocabulary-saved")
         post_delete.connect(lexicon.on_group_saved, sender=group, dispatch_uid="search-vocabulary-deleted")
+
+        # Each group's stored next meeting (issue 12) follows its time zone and its meetings.
+        from groups.core import next_meetings
+
+        meeting = self.get_model("MeetingTime")
+        post_save.connect(next_meetings.on_group_saved, sender=group, dispatch_uid="next-meeting-group")
+        post_save.connect(next_meetings.on_meeting_changed, sender=meeting, dispatch_uid="next-meeting-saved")
+        post_delete.connect(next_meetings.on_meeting_changed, sender=meeting, dispatch_uid="next-meeting-deleted")

@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
-from groups.core.models import Group, Place
+from groups.core import next_meetings
+from groups.core.models import Group, MeetingTime, Place
 from groups.core.search import REMOTE_FORMATS, build_search_text, refresh_search_vectors
 from groups.core.vocabulary import M2M_FIELDS, TAXONOMY_BY_FIELD
 
@@ -130,6 +132,11 @@ class BulkWriter:
         for new in new_groups:
             self.prepare(new)
         groups = [new.group for new in new_groups]
+        # Stored next meetings (groups.core.next_meetings): computed here, as bulk_create sends no signal.
+        now = timezone.now()
+        for new in new_groups:
+            meetings = [row for row in new.related if isinstance(row, MeetingTime)]
+            new.group.next_meeting_at = next_meetings.next_start(meetings, new.group.time_zone, now)
         extra = 10 if self.vector is not None else 0
         group_batch = max(1, min(self.batch_size, MAX_PARAMETERS // (len(Group._meta.concrete_fields) + extra)))
         Group.objects.bulk_create(groups, batch_size=group_batch)

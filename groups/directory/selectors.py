@@ -11,13 +11,14 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F
+from django.db import connection
+from django.db.models import Case, Count, DateTimeField, F, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.accreditation.selectors import accredited, with_badges
-from groups.core import schedule
+from groups.core import next_meetings, schedule
 from groups.core.models import Group, MeetingTime
 from groups.core.models.querysets import ON_REQUEST
 from groups.core.vocabulary import M2M_FIELDS
@@ -109,6 +110,26 @@ def ordered(groups, params):
     return groups.order_by(*first, "name", "pk")
 
 
+# Above this many matching groups whose stored next meeting has passed (the periodic refresh_next_meetings has
+# not run for a while), the order is computed from every meeting instead (ids_by_next_meeting).
+MAX_CORRECTED = 200
+
+
+def by_stored_next_meeting(groups, params, now):
+    """(groups in order of their stored next meeting, True), correcting in memory any that has passed since
+    it was stored (a GET writes nothing); or (groups, False) when too many have passed to correct this way."""
+    passed = list(groups.filter(next_meeting_at__lt=now).order_by().values_list("pk", flat=True)[:MAX_CORRECTED + 1])
+    if len(passed) > MAX_CORRECTED:
+        return groups, False
+    key = F("next_meeting_at")
+    if passed:
+        fresh = next_meetings.compute(Group.objects.filter(pk__in=passed), now)
+        key = Case(*[When(pk=pk, then=Value(value, output_field=DateTimeField())) for pk, value in fresh.items()],
+                   default=F("next_meeting_at"), output_field=DateTimeField())
+    first = ["-within_reach"] if params.origin else []
+    return groups.annotate(next_start=key).order_by(*first, F("next_start").asc(nulls_last=True), "name", "pk"), True
+
+
 def for_cards(groups):
     """Everything a result card and the JSON show, in a fixed number of queries whatever the page size."""
     groups = groups.defer("search_text", "search_vector").select_related("cost", "place")
@@ -142,19 +163,54 @@ def _term_counts(facet, base, current, selected_ids):
     return {term: (in_current.get(term, 0), n - in_current.get(term, 0)) for term, n in in_base.items()}
 
 
-def facet_counts(params, terms_by_param, total):
+def _unselected_counts(facets, current):
+    """For each facet with no option chosen, {term id: (0, groups among the current results having it)}: what
+    _term_counts gives for it, as the search without this parameter is the current search itself.
+
+    One query for them all: the current results' ids are found once (a materialised common table expression)
+    and each taxonomy's links are counted against them, instead of re-running the whole filter per taxonomy.
+    """
+    if not facets:
+        return {}
+    ids_sql, ids_params = current.order_by().values("pk").query.sql_with_params()
+    branches, params = [], list(ids_params)
+    for number, facet in enumerate(facets):
+        if facet.is_many:
+            through = getattr(Group, facet.field).through
+            table, term = through._meta.db_table, f"{facet.model._meta.model_name}_id"
+            column = "group_id"
+        else:
+            table, term, column = Group._meta.db_table, Group._meta.get_field(facet.field).column, "id"
+        branches.append(f'SELECT {number}, "{term}", COUNT(*) FROM "{table}" '
+                        f'WHERE "{column}" IN (SELECT id FROM facet_ids) AND "{term}" IS NOT NULL GROUP BY "{term}"')
+    sql = f"WITH facet_ids(id) AS MATERIALIZED ({ids_sql}) " + " UNION ALL ".join(branches)
+    counts = {facet.param: {} for facet in facets}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for number, term_id, n in cursor.fetchall():
+            counts[facets[number].param][term_id] = (0, n)
+    return counts
+
+
+def facet_counts(params, terms_by_param, total, fast=True):
     """Beside every option, how many groups the search would return with that option added.
 
     For an option already chosen, the count is how many of the current results have it.
-    One query per parameter, whatever the number of groups or options.
+    One query for the parameters with nothing chosen, and one or two per parameter with a choice
+    (fast=False: the straightforward query per parameter, kept as the reference the tests compare with).
     """
     groups = []
     current = filtered_groups(params)
+    unselected = [facet for facet in FACETS if not params.selected(facet.param)] if fast else []
+    quick = _unselected_counts(unselected, current)
     for facet in FACETS:
         selected_slugs = set(params.selected(facet.param))
         terms = terms_by_param[facet.param]
         selected_ids = [term.pk for term in terms if term.slug in selected_slugs]
-        counts = _term_counts(facet, filtered_groups(params, exclude=facet.param), current, selected_ids)
+        if facet.param in quick:
+            counts = quick[facet.param]
+        else:
+            counts = _term_counts(facet, filtered_groups(params, exclude=facet.param), current, selected_ids)
         options = []
         for term in terms:
             n_in, n_out = counts.get(term.pk, (0, 0))
@@ -174,7 +230,10 @@ def search_groups(querydict, page_size=None):
     results = ordered(filtered_groups(params), params)
 
     page_size = page_size or settings.SEARCH_PAGE_SIZE
-    if params.sort == "next":
+    by_next = params.sort == "next"
+    if by_next:
+        results, corrected = by_stored_next_meeting(filtered_groups(params), params, timezone.now())
+    if by_next and not corrected:
         ordered_ids = ids_by_next_meeting(results, timezone.now(), within_reach_first=bool(params.origin))
         paginator = Paginator(ordered_ids, page_size, allow_empty_first_page=True)
     else:
@@ -186,7 +245,7 @@ def search_groups(querydict, page_size=None):
         )
         params.page = paginator.num_pages
     page = paginator.page(params.page)
-    if params.sort == "next":
+    if by_next and not corrected:
         by_id = {group.pk: group for group in for_cards(results).filter(pk__in=page.object_list)}
         page.object_list = [by_id[pk] for pk in page.object_list]
 
@@ -209,8 +268,9 @@ def on_request_elsewhere(params):
 def ids_by_next_meeting(queryset, now, within_reach_first=False):
     """The ids of the groups in order of their next meeting from now; groups with none come last, by name.
 
-    Next meetings are computed, never stored, so this reads every matching group's meeting times in two
-    queries and sorts in Python: the query count stays fixed whatever the number of groups.
+    The straightforward computation, kept as the reference the stored next meetings are tested against
+    (tests/groups/directory/test_fast_path.py): it reads every matching group's meeting times and sorts in
+    Python.
     """
     fields = ["pk", "name", "time_zone"] + (["within_reach"] if within_reach_first else [])
     rows = list(queryset.order_by().values_list(*fields))

@@ -119,6 +119,9 @@ class Group(models.Model):
     meets_remotely = models.BooleanField(default=False, editable=False)
     # A tsvector on PostgreSQL (GIN-indexed by a migration there); unused and empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # perf (issue 12): the next meeting in UTC, None when no date can be computed; kept by
+    # groups.core.next_meetings so "sort by next meeting" is an ordered read of this index.
+    next_meeting_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
 
     objects = GroupQuerySet.as_manager()
 

@@ -1,0 +1,176 @@
+"""The fast paths of issue 12 give exactly what the straightforward computation gives.
+
+Stored next meetings: "sort by next meeting" reads Group.next_meeting_at; ids_by_next_meeting (the computation
+from every meeting, kept as the reference) must give the same order, including groups in different zones,
+groups whose next date cannot be computed ("ask the group"), and values that have passed since they were stored.
+"""
+
+import datetime
+import random
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.http import QueryDict
+from django.utils import timezone
+
+from groups.core.models import Group
+from groups.directory.params import parse_search_params
+from groups.directory.selectors import (
+    filtered_groups,
+    ids_by_next_meeting,
+    known_slugs,
+    search_groups,
+    taxonomy_terms,
+)
+
+ZONES = ["Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Pacific/Auckland"]
+FREQUENCIES = ["weekly", "every-n-weeks", "monthly", "by-arrangement"]
+
+
+def random_meeting(rng, today):
+    frequency = rng.choice(FREQUENCIES)
+    meeting = {"frequency": frequency}
+    if frequency != "by-arrangement":
+        meeting.update(weekday=rng.randrange(7), start_time=datetime.time(rng.randrange(24), rng.choice([0, 30])))
+    if frequency == "every-n-weeks":
+        meeting.update(interval_weeks=rng.choice([2, 3, 4]),
+                       starts_on=today + datetime.timedelta(days=rng.randrange(-60, 60)))
+    if frequency == "monthly":
+        meeting.update(week_of_month=rng.choice([1, 2, 3, 4, -1]))
+    return meeting
+
+
+def shown_order(query):
+    result = search_groups(QueryDict(query), page_size=1000)
+    return [group.pk for group in result.page.object_list]
+
+
+def reference_order(query):
+    params = parse_search_params(QueryDict(query), known_slugs(taxonomy_terms()))
+    return ids_by_next_meeting(filtered_groups(params), timezone.now(), within_reach_first=bool(params.origin))
+
+
+@pytest.fixture
+def many_groups(make_group, today):
+    rng = random.Random(7)
+    for number in range(40):
+        make_group(
+            f"Circle {number % 13:02d}", time_zone=rng.choice(ZONES),
+            meetings=[random_meeting(rng, today) for _ in range(rng.choice([0, 1, 1, 2, 3]))],
+        )
+
+
+@pytest.mark.django_db
+def test_sort_by_next_meeting_reads_the_stored_column_in_the_computed_order(many_groups):
+    assert Group.objects.filter(next_meeting_at__isnull=False).exists()
+    assert Group.objects.filter(next_meeting_at__isnull=True).exists()  # "ask the group" and no meetings
+    assert shown_order("sort=next") == reference_order("sort=next")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", [1.5, 4.2, 9.3])
+def test_passed_next_meetings_are_corrected_when_read_without_writing(many_groups, days):
+    later = timezone.now() + datetime.timedelta(days=days)
+    passed = Group.objects.filter(next_meeting_at__lt=later).count()
+    assert passed  # some stored values have passed by then
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert shown_order("sort=next") == reference_order("sort=next")
+    assert Group.objects.filter(next_meeting_at__lt=later).count() == passed  # a GET writes nothing
+
+
+@pytest.mark.django_db
+def test_when_too_many_have_passed_the_order_is_computed_from_every_meeting(many_groups):
+    later = timezone.now() + datetime.timedelta(days=60)
+    with mock.patch("django.utils.timezone.now", return_value=later), \
+            mock.patch("groups.directory.selectors.MAX_CORRECTED", 3):
+        assert shown_order("sort=next") == reference_order("sort=next")
+
+
+@pytest.mark.django_db
+def test_periodic_command_recomputes_passed_ones(many_groups):
+    later = timezone.now() + datetime.timedelta(days=40)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        call_command("refresh_next_meetings", verbosity=0)
+    assert not Group.objects.filter(next_meeting_at__lt=later).exists()
+
+
+@pytest.mark.django_db
+def test_a_changed_meeting_or_time_zone_moves_the_group(make_group):
+    group = make_group("Evening Circle", meetings=[{"frequency": "by-arrangement"}])
+    assert Group.objects.get(pk=group.pk).next_meeting_at is None
+    meeting = group.meeting_times.create(frequency="weekly", weekday=2, start_time=datetime.time(19))
+    first = Group.objects.get(pk=group.pk).next_meeting_at
+    assert first is not None
+    group.time_zone = "Australia/Sydney"
+    group.save()
+    assert Group.objects.get(pk=group.pk).next_meeting_at != first
+    meeting.delete()
+    assert Group.objects.get(pk=group.pk).next_meeting_at is None
+
+
+# Facet counts: the one-query path for parameters with nothing chosen gives what a query per parameter gives.
+TERM_CHOICES = {
+    "types": ["legal-advocacy", "therapeutic", "educational", "national-international", "community-based"],
+    "trauma": ["sexual-violence", "domestic-abuse", "burn-injury", "stalking"],
+    "population": ["women", "men", "refugees", "lgbtq"],
+    "formats": ["in-person", "online", "hybrid", "phone"],
+    "language": ["en", "fr", "ar"],
+    "access": ["wheelchair", "hearing-loop", "quiet-room"],
+}
+PARAMS = {"type": "types", "trauma": "trauma", "population": "population", "format": "formats",
+          "language": "language", "access": "access"}
+CITIES = ["Leeds", "York", "Manchester", "London"]
+
+
+def counts_of(facets):
+    return [(group.param, [(option.slug, option.count, option.selected) for option in group.options])
+            for group in facets]
+
+
+@pytest.fixture
+def varied_groups(make_group):
+    rng = random.Random(11)
+    for number in range(36):
+        terms = {key: rng.sample(slugs, rng.randrange(0, 3)) or slugs[:1] for key, slugs in TERM_CHOICES.items()}
+        make_group(
+            f"Circle {number:02d}", summary=rng.choice(["A warm group.", "Peer support for survivors."]),
+            cost=rng.choice(["free", "donation", "sliding-scale", "fee"]),
+            place={"city": rng.choice(CITIES)} if rng.random() < 0.8 else None,
+            meetings=[{"frequency": "weekly", "weekday": rng.randrange(7),
+                       "start_time": datetime.time(rng.choice([9, 14, 19]))}] if rng.random() < 0.7 else [],
+            **terms,
+        )
+
+
+def random_query(rng):
+    parts = []
+    for param in rng.sample(list(PARAMS) + ["cost"], rng.randrange(0, 4)):
+        slugs = TERM_CHOICES[PARAMS[param]] if param != "cost" else ["free", "donation", "sliding-scale", "fee"]
+        parts += [f"{param}={slug}" for slug in rng.sample(slugs, rng.randrange(1, 3))]
+    if rng.random() < 0.3:
+        parts.append(f"q={rng.choice(['warm', 'peer', 'survivors'])}")
+    if rng.random() < 0.3:
+        parts.append(f"near={rng.choice(CITIES)}&radius={rng.choice([5, 50, 300])}")
+    if rng.random() < 0.2:
+        parts.append(f"day={rng.choice(['mon', 'tue', 'sat'])}")
+    if rng.random() < 0.2:
+        parts.append("accredited=1")
+    return "&".join(parts)
+
+
+@pytest.mark.django_db
+def test_fast_facet_counts_equal_a_query_per_parameter_on_random_queries(varied_groups):
+    from groups.directory.selectors import facet_counts
+
+    terms = taxonomy_terms()
+    rng = random.Random(5)
+    nonzero = 0
+    for _ in range(60):
+        query = random_query(rng)
+        params = parse_search_params(QueryDict(query), known_slugs(terms))
+        total = filtered_groups(params).count()
+        fast = counts_of(facet_counts(params, terms, total))
+        assert fast == counts_of(facet_counts(params, terms, total, fast=False)), query
+        nonzero += any(count for _param, options in fast for _slug, count, _selected in options)
+    assert nonzero > 30  # the queries found groups, so equal counts mean something
