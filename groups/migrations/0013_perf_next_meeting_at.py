@@ -26,7 +26,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("groups", "0009_coord_one_decision_log"),
+        ("groups", "0012_invites_cancel_resend_rate_limit"),
     ]
 
     operations = [
