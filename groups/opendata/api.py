@@ -63,9 +63,16 @@ def modified_after(request):
         moment = day = None
     if day:
         moment = datetime.datetime.combine(day, datetime.time.min)
+    message = "modified_after must be a date or date-time, e.g. 2026-01-31 or 2026-01-31T09:00:00Z."
     if moment is None:
-        raise BadParameter("modified_after must be a date or date-time, e.g. 2026-01-31 or 2026-01-31T09:00:00Z.")
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+        raise BadParameter(message)
+    try:
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59 ("-18:24" parses in Python), and a moment at either end
+        # of the calendar has no UTC value at all; both are the caller's mistake, not a server error.
+        moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+        return moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise BadParameter(message) from None
 
 
 def flag(request, name):

@@ -162,11 +162,21 @@ def test_filters(client, branches):  # noqa: F811
     assert (page["total_items"], page["total_pages"], page["size"], page["last_page"]) == (5, 3, 1, True)
 
 
-@pytest.mark.parametrize("params", [{"page": "x"}, {"page": "0"}, {"per_page": "-3"}, {"modified_after": "soon"}])
+@pytest.mark.parametrize("params", [
+    {"page": "x"}, {"page": "0"}, {"per_page": "-3"}, {"modified_after": "soon"},
+    # No UTC value at all: before year 1 or after year 9999 once the offset is applied.
+    {"modified_after": "0001-01-01T00:00:00+05:00"}, {"modified_after": "9999-12-31T23:00:00-05:00"},
+])
 def test_bad_parameters_get_a_clear_400(client, params):
     response = client.get("/api/hsds/services", params)
     assert response.status_code == 400
     assert next(iter(params)) in response.json()["detail"]
+
+
+def test_an_offset_postgresql_refuses_is_read_in_utc(client, db):
+    """Parsed by Python, refused by PostgreSQL (beyond ±15:59): found by the fuzz as a 500 there."""
+    response = client.get("/api/hsds/services", {"modified_after": "0953-03-08T08:54:06-18:24"})
+    assert response.status_code == 200 and response.json()["total_items"] == 0
 
 
 def test_unknown_ids_are_404(client, db):
