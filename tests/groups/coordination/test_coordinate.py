@@ -212,6 +212,8 @@ class TestStaffReview:
         make_group("Older", status="pending", submitted_at=now - datetime.timedelta(days=3))
         page = logged_in(reviewer).get("/coordinate/review/").content.decode()
         assert page.index("Older") < page.index("Newer")
+        # The way to a partner's file, whose listings come back to this queue.
+        assert '<a href="/coordinate/review/import/">Import listings' in page
 
     def test_staff_cannot_approve_what_they_submitted(self, make_group, reviewer):
         group = make_group("Mine", status="pending", submitted_at=timezone.now(), submitted_by=reviewer)
