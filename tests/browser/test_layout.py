@@ -14,7 +14,10 @@ from tests.browser.support import FIXTURES, GROUP_SLUG, PAGE_IDS, PUBLIC_PAGES
 
 pytestmark = [pytest.mark.browser]
 
-PAGE_BUDGET = 60 * 1024
+# Everything a results page needs, uncompressed (HTML, CSS, scripts). Raised from 60 KB to 64 KB on
+# 1 December 2026 for the phone-first layout, the help box and each meeting's zone name (about 3 KB of CSS,
+# cached after the first page, and 1 KB of HTML); public pages are gzipped on the wire (a tenth of this).
+PAGE_BUDGET = 64 * 1024
 
 # Elements wider than the viewport, or reaching past its right edge, for the failure message.
 OVERFLOW_JS = """
