@@ -295,30 +295,36 @@ def coordinator_invite(request, slug):
     return redirect("coordinate:group", slug)
 
 
+# A waiting invitation's actions: the service that does it, and what the coordinator is told after.
+INVITATION_ACTIONS = {
+    "cancel": (services.invitation_cancel, gettext_lazy("Invitation cancelled: its link no longer works.")),
+    "resend": (services.invitation_resend,
+               gettext_lazy("Invitation sent again with a new link; the earlier link no longer works.")),
+}
+
+
+def _invitation_action(request, slug, pk, action):
+    group = coordinated_group_or_404(request.user, slug)
+    invitation = get_object_or_404(group.invitations, pk=pk)
+    service, done = INVITATION_ACTIONS[action]
+    try:
+        service(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        return _invitation_refused(request, group, error)
+    messages.success(request, done)
+    return redirect("coordinate:group", slug)
+
+
 @coordinator_required
 @require_POST
 def invitation_cancel(request, slug, pk):
-    group = coordinated_group_or_404(request.user, slug)
-    invitation = get_object_or_404(group.invitations, pk=pk)
-    try:
-        services.invitation_cancel(invitation=invitation, by=request.user)
-    except ValidationError as error:
-        return _invitation_refused(request, group, error)
-    messages.success(request, _("Invitation cancelled: its link no longer works."))
-    return redirect("coordinate:group", slug)
+    return _invitation_action(request, slug, pk, "cancel")
 
 
 @coordinator_required
 @require_POST
 def invitation_resend(request, slug, pk):
-    group = coordinated_group_or_404(request.user, slug)
-    invitation = get_object_or_404(group.invitations, pk=pk)
-    try:
-        services.invitation_resend(invitation=invitation, by=request.user)
-    except ValidationError as error:
-        return _invitation_refused(request, group, error)
-    messages.success(request, _("Invitation sent again with a new link; the earlier link no longer works."))
-    return redirect("coordinate:group", slug)
+    return _invitation_action(request, slug, pk, "resend")
 
 
 @coordinator_required
