@@ -63,14 +63,6 @@ def edit_data(client, slug, **overrides):
     return data
 
 
-@pytest.fixture
-def coordinator(make_user):
-    return make_user("coordinator@example.org")
-
-
-@pytest.fixture
-def reviewer(make_user):
-    return make_user("reviewer@example.org", staff=True, mfa=True)
 
 
 def logged_in(user):

@@ -19,14 +19,6 @@ TUESDAY_EVENING = {"frequency": "weekly", "weekday": 1, "start_time": datetime.t
                    "end_time": datetime.time(20, 0)}
 
 
-@pytest.fixture
-def coordinator(make_user):
-    return make_user("coordinator@example.org")
-
-
-@pytest.fixture
-def reviewer(make_user):
-    return make_user("reviewer@example.org", staff=True, mfa=True)
 
 
 def logged_in(user):

@@ -29,10 +29,6 @@ def logged_in(user):
     return client
 
 
-@pytest.fixture
-def coordinator(make_user):
-    return make_user("coordinator@example.org")
-
 
 @pytest.fixture
 def group(make_group, coordinator):

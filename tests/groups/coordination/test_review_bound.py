@@ -20,14 +20,6 @@ from tests.groups.coordination.test_coordinate import edit_data, form_data, logg
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def coordinator(make_user):
-    return make_user("coordinator@example.org")
-
-
-@pytest.fixture
-def reviewer(make_user):
-    return make_user("reviewer@example.org", staff=True, mfa=True)
 
 
 @pytest.fixture

@@ -23,10 +23,6 @@ BUTTONS = {
 }
 
 
-@pytest.fixture
-def coordinator(make_user):
-    return make_user("coordinator@example.org")
-
 
 def test_every_status_is_in_a_table_and_every_target_is_a_status():
     statuses = set(Group.Status.values) | {"merged", "discarded"}
