@@ -29,6 +29,8 @@ MIX = [
     ("three filters", "/groups/?type=therapeutic&trauma=domestic-abuse&format=online"),
     ("keyword", "/groups/?q=women"),
     ("keyword, rare", "/groups/?q=stalking"),
+    ("keyword, synonym", "/groups/?q=DV"),
+    ("keyword, phrase", "/groups/?q=domestic+violence"),
     ("keyword + filters", "/groups/?q=support&language=en&cost=free"),
     ("last page", "/groups/?type=community-based&page=99999"),
     ("place", "/groups/?near=Manchester"),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.core import lexicon
 from groups.core.models.querysets import GroupQuerySet
 from groups.core.models.taxonomy import AccessibilityFeature, Cost, Format, GroupType, Language, Population, TraumaType
 from groups.core.workflow import Workflow
@@ -114,6 +115,9 @@ class Group(models.Model):
     # Denormalised text for keyword search: description, host and taxonomy names.
     # Kept current by groups.core.search.refresh_search_fields(); on PostgreSQL it feeds search_vector.
     search_text = models.TextField(editable=False, blank=True, default="")
+    # The distinct words of name, summary and search_text (lexicon.index_words), kept by save() and every bulk
+    # write: SQLite's keyword search matches whole words on it with LIKE '% word %' (groups.core.search).
+    search_words = models.TextField(editable=False, blank=True, default="")
     # Whether the group can be joined without travel (online, phone or hybrid): kept with search_text,
     # so a place search can keep these groups without a subquery per row.
     meets_remotely = models.BooleanField(default=False, editable=False)
@@ -139,8 +143,20 @@ class Group(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Every saved edit of the name or summary is searchable at once on SQLite, whichever path saved it.
+        self.refresh_search_words()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "summary", "search_text"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_words"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("groups:detail", args=[self.slug])
+
+    def refresh_search_words(self):
+        """search_words from name, summary and search_text: call before a bulk write (save() does it itself)."""
+        self.search_words = lexicon.index_words(self.name, self.summary, self.search_text)
 
     @property
     def is_public(self):
