@@ -7,6 +7,7 @@ the same PostgreSQL server. For each size it generates deterministic synthetic g
 Django's test client (view, queries and template; no network), and reports the median, the 95th
 percentile and the number of queries of each.
 
+BENCH_ONLY="keyword" measures only the searches whose label contains that text (comma-separated for more).
 BENCH_DATABASE_URL names the database to use as it is (e.g. the load test's sf_loadtest); with BENCH_REUSE=1 a
 size the database already holds (at least N groups) is measured without generating again, so a 100,000-group
 run does not spend many minutes regenerating.
@@ -22,6 +23,8 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 REPEATS = int(os.environ.get("BENCH_REPEATS", "15"))
+# BENCH_ONLY="keyword,place": only the searches whose label contains one of these (a quick A/B of one change).
+ONLY = [part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()]
 
 MIX = [
     ("no filter", "/groups/"),
@@ -100,6 +103,8 @@ def main(counts):
         print(f"{'search':<26}{'p50 ms':>10}{'p95 ms':>10}{'queries':>9}{'results':>9}")
         rows = {}
         for label, path in MIX:
+            if ONLY and not any(part in label for part in ONLY):
+                continue
             client.get(path)  # warm caches (gazetteer, query plans)
             timings = []
             for _ in range(REPEATS):
