@@ -51,7 +51,8 @@ def form_started_token(salt, now=None):
 def seconds_since_started(token, salt, now=None):
     """How long ago the form was shown, or None when the token is missing, forged or too old."""
     try:
-        started = float(signing.loads(token or "", salt=salt, max_age=FORM_VALID_SECONDS))
+        started = float(signing.loads(token or "", salt=salt))
     except (signing.BadSignature, TypeError, ValueError):
         return None
-    return (now if now is not None else time.time()) - started
+    elapsed = (now if now is not None else time.time()) - started
+    return elapsed if elapsed <= FORM_VALID_SECONDS else None
