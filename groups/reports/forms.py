@@ -15,7 +15,6 @@ HONEYPOT = "website"
 class ReportForm(forms.Form):
     """What is wrong, a short note, and a reply address only if the person wants an answer."""
 
-    label_suffix = ""
     reason = forms.ChoiceField(
         label=_("What is wrong with this listing?"), choices=ListingReport.Reason.choices,
         widget=forms.RadioSelect(attrs={"class": "choice-blocks"}),
@@ -39,7 +38,7 @@ class ReportForm(forms.Form):
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         # A fresh start time each time the form is shown, also when it is shown again with errors (the words stay).
         self.fields["started"].initial = abuse.form_started_token(STARTED_SALT)
         if self.is_bound:
@@ -70,7 +69,6 @@ def looks_automated(data):
 class ResolveForm(forms.Form):
     """Staff: what to do about a report, and why (kept with the decision)."""
 
-    label_suffix = ""
     resolution = forms.ChoiceField(
         label=_("What will you do?"), choices=ListingReport.Resolution.choices,
         widget=forms.RadioSelect(attrs={"class": "choice-blocks"}),
@@ -82,3 +80,6 @@ class ResolveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
         error_messages={"required": _("Please say why: it is kept with the decision.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)

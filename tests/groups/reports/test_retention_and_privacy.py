@@ -65,3 +65,12 @@ def test_nothing_about_the_reporter_is_logged(listing, caplog):
         assert private not in logged
     report = ListingReport.objects.get()
     assert "203.0.113.9" not in str(report.__dict__) and "secret" not in str(report.__dict__)
+
+
+def test_the_safety_page_says_what_is_kept_for_how_long_and_who_reads_it(client, taxonomy, settings):
+    settings.REPORT_RETENTION_DAYS = 45
+    page = client.get("/safety/").content.decode()
+    assert "Telling us a listing is wrong" in page
+    assert "45 days after staff have dealt with it" in page
+    assert "Nobody but staff ever sees your email address" in page
+    assert "We do not keep your IP address" in page
