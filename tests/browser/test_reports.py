@@ -106,3 +106,22 @@ def test_a_report_sent_at_phone_width_is_resolved_by_staff(new_context, server, 
     page.goto(f"{server}/groups/?q=evening")
     assert page.get_by_role("link", name="Evening Circle").count() == 0
     assert page.goto(f"{server}/groups/{GROUP_SLUG}/").status == 404
+
+
+def test_coordinators_see_reports_about_their_listing_and_mark_one_fixed(new_context, server, directory, make_user):
+    coordinator = make_user("coordinator@example.org")
+    group = Group.objects.get(slug=GROUP_SLUG)
+    group.coordinators.add(coordinator)
+    ListingReport.objects.create(group=group, reason="wrong-time", note="It starts at 7pm now, not 6:30.",
+                                 reply_email="hidden@example.org")
+    ListingReport.objects.create(group=group, reason="unsafe", note="Only staff read this.")
+    page = signed_in_context(new_context, server, coordinator).new_page()
+    page.goto(f"{server}/coordinate/groups/{GROUP_SLUG}/")
+    assert page.get_by_text("It starts at 7pm now, not 6:30.").is_visible()
+    assert page.get_by_text("Only staff read this.").count() == 0
+    assert page.get_by_text("hidden@example.org").count() == 0
+    audit(page, "report-coordinator-group")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Mark as fixed").click()
+    assert page.get_by_text("The report is marked as fixed").is_visible()
+    assert page.get_by_text("You marked this fixed").is_visible()
