@@ -2,6 +2,8 @@
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accounts.models import OutgoingEmail
 from groups.reports.models import ListingReport
@@ -93,3 +95,11 @@ def test_only_a_public_listing_can_be_reported(make_group, status):
 def test_a_paused_listing_can_be_reported(make_group):
     make_group("Paused", slug="paused", status="paused")
     assert Client().post("/groups/paused/report/", report_data()).status_code == 302
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(reason=st.text(max_size=30) | st.sampled_from(["closed", "unsafe", "other"]), note=st.text(max_size=1200),
+       reply_email=st.text(max_size=80) | st.emails())
+def test_no_value_sent_makes_the_form_fail(listing, reason, note, reply_email):
+    response = Client().post(URL, report_data(reason=reason, note=note, reply_email=reply_email))
+    assert response.status_code in (302, 400, 429)
