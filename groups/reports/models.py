@@ -35,7 +35,8 @@ class ListingReport(models.Model):
         DISMISSED = "dismissed", _("Dismissed: nothing needs to change")
 
     # The group's coordinators see reports of these reasons (reason and note, never the reply address); reports of
-    # "unsafe" or "other" may be about the coordinators themselves, so only staff see those.
+    # "unsafe" or "other" may be about the coordinators themselves, so only staff see those, unless staff ask the
+    # coordinators about one: they then see the reason and staff's note, never the reporter's note.
     COORDINATOR_REASONS = (Reason.CLOSED, Reason.WRONG_DETAILS, Reason.WRONG_TIME)
     # Several of these about one listing in a short time bring it to the top of the staff queue.
     URGENT_REASONS = (Reason.CLOSED, Reason.UNSAFE)
@@ -71,8 +72,20 @@ class ListingReport(models.Model):
     def is_resolved(self):
         return self.resolved_at is not None
 
+    @classmethod
+    def shown_to_coordinators(cls):
+        """The condition (a Q) of reports a group's coordinators see on their page: not dismissed, and of a reason
+        they see or one staff asked them about."""
+        return (models.Q(reason__in=cls.COORDINATOR_REASONS) | models.Q(resolution=cls.Resolution.ASKED)) & ~models.Q(
+            resolution=cls.Resolution.DISMISSED)
+
     @property
     def coordinators_may_see(self):
+        return self.reason in self.COORDINATOR_REASONS or self.resolution == self.Resolution.ASKED
+
+    @property
+    def coordinators_see_note(self):
+        """The reporter's own words go to coordinators only for the reasons they see (COORDINATOR_REASONS)."""
         return self.reason in self.COORDINATOR_REASONS
 
     @property

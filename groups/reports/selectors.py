@@ -66,12 +66,13 @@ SHOWN_TO_COORDINATORS = (ReportDecision.Action.ASKED, ReportDecision.Action.PAUS
 
 
 def reports_for_coordinators(group):
-    """What a group's coordinators see: reports of the reasons they may see (ListingReport.COORDINATOR_REASONS),
-    not dismissed, newest first, with staff's notes. The reply address is never read (deferred, and never shown).
+    """What a group's coordinators see (ListingReport.shown_to_coordinators), newest first, with staff's notes.
+
+    The reply address is never read (deferred, and never shown); the page shows the reporter's note only when
+    report.coordinators_see_note.
     """
     return list(
-        ListingReport.objects.filter(group=group, reason__in=ListingReport.COORDINATOR_REASONS)
-        .exclude(resolution=ListingReport.Resolution.DISMISSED)
+        ListingReport.objects.filter(ListingReport.shown_to_coordinators(), group=group)
         .defer("reply_email")
         .prefetch_related(Prefetch("decisions", ReportDecision.objects.filter(action__in=SHOWN_TO_COORDINATORS)
                                    .order_by("created_at"), to_attr="staff_notes"))

@@ -108,7 +108,7 @@ def staff_report(request, pk):
 @require_POST
 def coordinator_mark_fixed(request, slug, pk):
     group = coordinated_group_or_404(request.user, slug)
-    report = get_object_or_404(ListingReport, pk=pk, group=group, reason__in=ListingReport.COORDINATOR_REASONS)
+    report = get_object_or_404(ListingReport.objects.filter(ListingReport.shown_to_coordinators()), pk=pk, group=group)
     try:
         services.report_mark_fixed(report=report, coordinator=request.user)
     except services.ReportAlreadyResolved:

@@ -102,3 +102,16 @@ def test_the_reports_section_costs_the_same_queries_for_many_reports(coordinator
                                 resolution="asked-coordinators", note="Please check.")
     with django_assert_num_queries(len(few.captured_queries)):
         coordinator_client.get(PAGE)
+
+
+def test_asked_about_a_report_they_would_not_see_coordinators_get_staffs_note_not_the_reporters(
+        coordinator_client, staff, listing):
+    other = report(listing, "other", "The reporter said about the host.")
+    services.report_resolve(report=other, staff=staff, resolution="asked-coordinators",
+                            note="Please add a contact route other than a personal phone.")
+    page = coordinator_client.get(PAGE).content.decode()
+    assert "Please add a contact route other than a personal phone." in page
+    assert "The reporter said" not in page and "reporter@example.org" not in page
+    assert coordinator_client.post(f"{PAGE}reports/{other.pk}/fixed/").status_code == 302
+    other.refresh_from_db()
+    assert other.coordinators_fixed_at is not None
