@@ -103,3 +103,10 @@ def test_a_paused_listing_can_be_reported(make_group):
 def test_no_value_sent_makes_the_form_fail(listing, reason, note, reply_email):
     response = Client().post(URL, report_data(reason=reason, note=note, reply_email=reply_email))
     assert response.status_code in (302, 400, 429)
+
+
+def test_the_form_with_its_csrf_token_is_never_compressed(listing):
+    """A secret (the CSRF token) and reflected words in one compressed body is the BREACH attack."""
+    client = Client(HTTP_ACCEPT_ENCODING="gzip")
+    assert client.get(URL).get("Content-Encoding") is None
+    assert client.post(URL, report_data(reason="")).get("Content-Encoding") is None
