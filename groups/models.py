@@ -2,7 +2,8 @@
 
 groups.core.models: the listing (Group, Place, MeetingTime, taxonomy terms);
 groups.coordination.models: invitations and the moderation log;
-groups.accreditation.models: bodies, claims, evidence and the claim log.
+groups.accreditation.models: bodies, claims, evidence and the claim log;
+groups.reports.models: reports of a wrong listing and what staff decided.
 """
 
 from groups.accreditation.models import AccreditationClaim, AccreditingBody, ClaimDecision, ClaimEvidence
@@ -20,6 +21,7 @@ from groups.core.models import (
     Population,
     TraumaType,
 )
+from groups.reports.models import ListingReport, ReportDecision
 
 __all__ = [
     "AccessibilityFeature",
@@ -34,9 +36,11 @@ __all__ = [
     "Group",
     "GroupType",
     "Language",
+    "ListingReport",
     "MeetingTime",
     "ModerationDecision",
     "Place",
     "Population",
+    "ReportDecision",
     "TraumaType",
 ]

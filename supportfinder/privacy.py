@@ -3,14 +3,19 @@
 Chromium sends `Origin: null` with a form POST from a page under `no-referrer`, which Django's CSRF
 check must refuse. Pages with forms that post (accounts, coordinators, staff) therefore use
 `same-origin`: the full address still never leaves the site, and outbound links carry
-rel="noreferrer" everywhere.
+rel="noreferrer" everywhere. So does the one public form a visitor posts without an account, the report of a
+wrong listing (groups.reports); the group page that links to it stays `no-referrer`.
 """
 
+import re
+
 FORM_PATH_PREFIXES = ("/accounts/", "/coordinate/", "/admin/")
+PUBLIC_FORM_PATHS = re.compile(r"^/groups/[^/]+/report/$")
 
 
 def referrer_policy_for(path):
-    return "same-origin" if path.startswith(FORM_PATH_PREFIXES) else "no-referrer"
+    posts_a_form = path.startswith(FORM_PATH_PREFIXES) or PUBLIC_FORM_PATHS.match(path)
+    return "same-origin" if posts_a_form else "no-referrer"
 
 
 class ReferrerPolicyMiddleware:

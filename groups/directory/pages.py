@@ -1,5 +1,6 @@
 """Pages that explain: home, the five types of group, the guide and the safety page."""
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -64,4 +65,5 @@ def guide_page(request, slug):
 
 @require_safe
 def safety(request):
-    return render(request, "pages/safety.html")
+    # What the page promises about reports of a wrong listing comes from the setting that enforces it.
+    return render(request, "pages/safety.html", {"report_retention_days": settings.REPORT_RETENTION_DAYS})

@@ -8,6 +8,7 @@ from django.utils import timezone
 from groups.coordination import services
 from groups.coordination.invitations import invitation_create
 from groups.coordination.models import CoordinatorInvitation
+from groups.reports.models import ListingReport
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +90,8 @@ GET_PAGES = [
     ("/coordinate/review/{pending}/preview/", {"staff_only": True}),
     ("/coordinate/review/import/", {"staff_only": True}),
     ("/coordinate/review/import/template.csv", {"staff_only": True}),
+    ("/coordinate/review/reports/", {"staff_only": True}),
+    ("/coordinate/review/reports/{report}/", {"staff_only": True}),
 ]
 
 POST_ACTIONS = [
@@ -115,8 +118,9 @@ def coordination_state(own):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("url, rule", GET_PAGES)
 def test_pages(world, persona, url, rule):
-    users, _own, pending = world
-    response = client_for(persona, users).get(url.format(pending=pending.pk))
+    users, own, pending = world
+    report = ListingReport.objects.create(group=own, reason="unsafe", reply_email="reporter@example.org")
+    response = client_for(persona, users).get(url.format(pending=pending.pk, report=report.pk))
     assert outcome(response) == expected(persona, **rule), (persona, url)
 
 
@@ -191,3 +195,42 @@ def test_someone_elses_group_is_a_404_for_every_action(world, persona):
     for path in ["", "edit/", "preview/"]:
         expected_status = 200 if persona == "coordinator_b" else 404
         assert client.get(f"/coordinate/groups/b-group/{path}").status_code == expected_status
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_reporting_a_listing_needs_no_account(world, persona):
+    users, _own, _pending = world
+    client = client_for(persona, users)
+    assert outcome(client.get("/groups/a-group/report/")) == OK
+    assert outcome(client.get("/groups/a-group/report/thanks/")) == OK
+    # A POST with mistakes is shown again to anyone (no account asked for); none is stored.
+    assert outcome(client.post("/groups/a-group/report/", {"reason": ""})) == 400
+    assert not ListingReport.objects.exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_resolving_a_report(world, persona):
+    users, own, _pending = world
+    report = ListingReport.objects.create(group=own, reason="closed")
+    response = client_for(persona, users).post(f"/coordinate/review/reports/{report.pk}/",
+                                               {"resolution": "taken-down", "note": "Closed."})
+    assert outcome(response) == expected(persona, staff_only=True, action=True), persona
+    report.refresh_from_db()
+    own.refresh_from_db()
+    assert report.is_resolved == (persona == "staff_with_mfa")
+    assert own.status == ("closed" if persona == "staff_with_mfa" else "published")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_marking_a_report_fixed(world, persona):
+    """Only the group's own coordinators; the reply address is shown to staff alone."""
+    users, own, _pending = world
+    report = ListingReport.objects.create(group=own, reason="wrong-time", reply_email="reporter@example.org")
+    client = client_for(persona, users)
+    response = client.post(f"/coordinate/groups/a-group/reports/{report.pk}/fixed/")
+    assert outcome(response) == expected(persona, coordinator_only=True, action=True), persona
+    report.refresh_from_db()
+    assert (report.coordinators_fixed_at is not None) == (persona == "coordinator_a")
+    shows_address = "reporter@example.org" in client.get(f"/coordinate/review/reports/{report.pk}/").content.decode()
+    assert shows_address == (persona == "staff_with_mfa")
+    assert "reporter@example.org" not in client.get("/coordinate/groups/a-group/").content.decode()
