@@ -8,7 +8,9 @@ class GroupsConfig(AppConfig):
 
     def ready(self):
         # Connect the receivers that let account deletion and the data download reach the groups
-        # (accounts.hooks): imported here, once the models are loaded, as Django asks of signal receivers.
+        # (accounts.hooks) and the messages sent to them (groups.contact; either order gives the same result):
+        # imported here, once the models are loaded, as Django asks of signal receivers.
+        from groups.contact import account_hooks as contact_account_hooks  # noqa: F401
         from groups.coordination import account_hooks  # noqa: F401
 
         # Imported here, not above: it reads the taxonomy models, which only exist once the apps are loaded.

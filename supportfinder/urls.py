@@ -25,6 +25,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("groups.directory.api_urls")),
     path("", include("groups.opendata.urls")),  # /api/hsds/, /open-data/, /coordinate/review/import/
+    # /groups/<slug>/contact/ and /coordinate/messages/ (groups.contact), before the pages they sit beside.
+    path("", include("groups.contact.urls")),
     path("coordinate/", include("groups.coordination.urls")),
     path("", include("groups.directory.urls")),
 ]
