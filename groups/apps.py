@@ -8,9 +8,7 @@ class GroupsConfig(AppConfig):
 
     def ready(self):
         # Connect the receivers that let account deletion and the data download reach the groups
-        # (accounts.hooks) and the messages sent to them (groups.contact; either order gives the same result):
-        # imported here, once the models are loaded, as Django asks of signal receivers.
-        from groups.contact import account_hooks as contact_account_hooks  # noqa: F401
+        # (accounts.hooks): imported here, once the models are loaded, as Django asks of signal receivers.
         from groups.coordination import account_hooks  # noqa: F401
 
         # Imported here, not above: it reads the taxonomy models, which only exist once the apps are loaded.
@@ -29,3 +27,7 @@ class GroupsConfig(AppConfig):
         post_save.connect(next_meetings.on_group_saved, sender=group, dispatch_uid="next-meeting-group")
         post_save.connect(next_meetings.on_meeting_changed, sender=meeting, dispatch_uid="next-meeting-saved")
         post_delete.connect(next_meetings.on_meeting_changed, sender=meeting, dispatch_uid="next-meeting-deleted")
+
+        # The messages sent to those groups (groups.contact): connected after the groups' receivers, so the data
+        # download lists the groups first (deleting gives the same result in either order).
+        from groups.contact import account_hooks as contact_account_hooks  # noqa: F401

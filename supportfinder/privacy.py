@@ -1,16 +1,22 @@
 """Referrer policy: none at all while browsing; same-origin only where the site's own forms post.
 
 Chromium sends `Origin: null` with a form POST from a page under `no-referrer`, which Django's CSRF
-check must refuse. Pages with forms that post (accounts, coordinators, staff) therefore use
-`same-origin`: the full address still never leaves the site, and outbound links carry
-rel="noreferrer" everywhere.
+check must refuse. Pages with forms that post (accounts, coordinators, staff, and the public forms
+such as "Contact this group") therefore use `same-origin`: the full address still never leaves the
+site, and outbound links carry rel="noreferrer" everywhere.
 """
 
+import re
+
 FORM_PATH_PREFIXES = ("/accounts/", "/coordinate/", "/admin/")
+# Public pages whose own form posts: exactly these addresses, not the browsing pages around them.
+PUBLIC_FORM_PATHS = re.compile(r"^/groups/[^/]+/contact/$")
 
 
 def referrer_policy_for(path):
-    return "same-origin" if path.startswith(FORM_PATH_PREFIXES) else "no-referrer"
+    if path.startswith(FORM_PATH_PREFIXES) or PUBLIC_FORM_PATHS.match(path):
+        return "same-origin"
+    return "no-referrer"
 
 
 class ReferrerPolicyMiddleware:

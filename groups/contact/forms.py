@@ -31,8 +31,6 @@ def reply_route(value):
 
 
 class ContactForm(forms.Form):
-    label_suffix = ""
-
     name = forms.CharField(
         label=_("Your name, or a name to call you"), max_length=NAME_MAX,
         help_text=_("It does not have to be your real name."),
@@ -52,7 +50,7 @@ class ContactForm(forms.Form):
         label=_("May the group leave a voicemail, or send a message that says who it is from?"),
         choices=[("no", _("No: reply without saying who it is from")),
                  ("yes", _("Yes, that is all right"))],
-        coerce=lambda value: value == "yes", widget=forms.RadioSelect,
+        coerce=lambda value: value == "yes", widget=forms.RadioSelect(attrs={"class": "choice-blocks"}),
         error_messages={"required": _("Choose whether a voicemail or a named message is all right.")},
     )
     message = forms.CharField(
@@ -64,6 +62,10 @@ class ContactForm(forms.Form):
     website = forms.CharField(required=False, label=_("Leave this empty"),
                               widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
     shown_at = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def clean_reply_to(self):
         reply_by, value = reply_route(self.cleaned_data["reply_to"])
@@ -82,8 +84,11 @@ class ContactForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    label_suffix = ""
     note = forms.CharField(
         label=_("What is wrong with this message? (optional, staff will read it)"), required=False, max_length=500,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -8,12 +8,14 @@ who sent it or what it says. Nothing here logs anything about the sender.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groups.contact.models import ContactMessage, answered_retention_end, retention_end
+from groups.core.models import Group
 from groups.core.notify import notify_coordinators, notify_staff
 
 WAITING_SUBJECT = gettext_lazy("SupportFinder: a new message is waiting")
@@ -98,6 +100,5 @@ def messages_purge(*, now=None):
 
 def messages_of_sole_coordinator_delete(*, user):
     """Delete the messages of the groups `user` coordinates alone: with the account gone nobody may read them."""
-    mine = ContactMessage.objects.for_coordinator(user)
-    shared = mine.filter(group__coordinators__in=type(user).objects.exclude(pk=user.pk)).values("pk")
-    return mine.exclude(pk__in=shared).delete()[0]
+    others = Group.coordinators.through.objects.filter(group=OuterRef("group_id")).exclude(user=user)
+    return ContactMessage.objects.for_coordinator(user).exclude(Exists(others)).delete()[0]
