@@ -1,5 +1,6 @@
 """Pages that explain: home, the five types of group, the guide and the safety page."""
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -64,4 +65,8 @@ def guide_page(request, slug):
 
 @require_safe
 def safety(request):
-    return render(request, "pages/safety.html")
+    # How long "Contact this group" messages are kept (groups.contact), as the settings say today.
+    return render(request, "pages/safety.html", {
+        "message_retention_days": settings.CONTACT_MESSAGE_RETENTION_DAYS,
+        "answered_retention_days": settings.CONTACT_ANSWERED_RETENTION_DAYS,
+    })

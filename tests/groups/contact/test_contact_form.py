@@ -202,3 +202,12 @@ class TestAbuseResistance:
         client.post(url(group), form_data(), REMOTE_ADDR="198.51.100.23")
         keys = list(cache._cache.keys())  # locmem: the only place the count lives
         assert keys and not any("198.51.100.23" in key for key in keys)
+
+
+def test_the_safety_page_says_what_is_kept_for_how_long_and_who_reads_it(client, taxonomy, settings):
+    settings.CONTACT_MESSAGE_RETENTION_DAYS, settings.CONTACT_ANSWERED_RETENTION_DAYS = 60, 14
+    page = " ".join(client.get("/safety/").content.decode().split())
+    assert "Sending a message through SupportFinder" in page
+    assert "only the coordinators of that group" in page
+    assert "it is deleted 60 days after you send it, or 14 days after the group marks it answered" in page
+    assert "your IP address, your browser, or what you searched for" in page
