@@ -56,7 +56,9 @@ class ContactForm(forms.Form):
     message = forms.CharField(
         label=_("Anything you would like the group to know (optional)"), required=False, max_length=BODY_MAX,
         help_text=_("Up to %(max)s characters. You do not need to explain what happened.") % {"max": BODY_MAX},
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": BODY_MAX}),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": BODY_MAX,
+                                     # static/js/enhance.js counts down as the person types
+                                     "data-characters-left": _("%(count)s characters left")}),
     )
     # Abuse resistance (groups.contact.guard): a field people never see, and when the form was shown, signed.
     website = forms.CharField(required=False, label=_("Leave this empty"),

@@ -52,6 +52,7 @@ def test_a_message_sent_on_a_phone_is_read_and_answered_by_the_coordinator(new_c
     page.get_by_label("When is it safe to reply?").fill("Weekdays 10am to 2pm")
     page.get_by_label("No: reply without saying who it is from").check()
     page.get_by_label("Anything you would like the group to know (optional)").fill("Is there space on Tuesdays?")
+    assert page.get_by_text("973 characters left").is_visible()  # counted down as they type (enhance.js)
     with page.expect_navigation():
         page.get_by_role("button", name="Send message").click()
     assert page.evaluate("document.activeElement.id") == "error-summary"

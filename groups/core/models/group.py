@@ -164,8 +164,12 @@ class Group(models.Model):
 
     @property
     def takes_messages(self):
-        """The public contact form is open: the coordinators chose it and the listing is taking people."""
-        return self.accepts_messages and self.status == self.Status.PUBLISHED
+        """The public contact form is open: the coordinators chose it, the listing is taking people, and someone can
+        read what is sent (an active coordinator: `has_coordinator` where the page annotated it, else asked)."""
+        if not (self.accepts_messages and self.status == self.Status.PUBLISHED):
+            return False
+        known = getattr(self, "has_coordinator", None)
+        return known if known is not None else self.coordinators.filter(is_active=True).exists()
 
     @property
     def is_paused(self):

@@ -172,13 +172,15 @@ class TestAbuseResistance:
         self.refused_with_words_kept(client.post(url(group), form_data(shown_at="1700000000")), 400)
 
     @pytest.mark.usefixtures("fill_time")
-    def test_one_address_may_send_only_so_many_an_hour(self, client, group, form_data, settings, make_group):
+    def test_one_address_may_send_only_so_many_an_hour(self, client, group, form_data, settings, make_group,
+                                                       coordinator):
         settings.CONTACT_MESSAGES_PER_HOUR_PER_ADDRESS = 2
         for _ in range(2):
             assert client.post(url(group), form_data()).status_code == 302
         page = self.refused_with_words_kept_after(client.post(url(group), form_data()), 2)
         assert "try again in an hour" in page
         other = make_group("Other", slug="other", accepts_messages=True)
+        other.coordinators.add(coordinator)
         assert client.post(url(other), form_data()).status_code == 429
         # Another address is not held back.
         assert client.post(url(group), form_data(), REMOTE_ADDR="192.0.2.7").status_code == 302
@@ -211,3 +213,16 @@ def test_the_safety_page_says_what_is_kept_for_how_long_and_who_reads_it(client,
     assert "only the coordinators of that group" in page
     assert "it is deleted 60 days after you send it, or 14 days after the group marks it answered" in page
     assert "your IP address, your browser, or what you searched for" in page
+
+
+def test_a_group_nobody_can_read_messages_for_has_no_form(client, make_group, make_user):
+    """Taking messages with no active coordinator would send a survivor's words to nobody."""
+    group = make_group("Unrun", slug="unrun", accepts_messages=True)
+    assert "/contact/" not in client.get(group.get_absolute_url()).content.decode()
+    assert client.get(reverse("contact:form", args=[group.slug])).status_code == 404
+    group.coordinators.add(make_user("gone@example.org"))
+    group.coordinators.update(is_active=False)
+    assert client.get(reverse("contact:form", args=[group.slug])).status_code == 404
+    group.coordinators.update(is_active=True)
+    assert client.get(reverse("contact:form", args=[group.slug])).status_code == 200
+    assert reverse("contact:form", args=[group.slug]) in client.get(group.get_absolute_url()).content.decode()

@@ -136,3 +136,23 @@ class TestTheListingSetting:
     def test_a_new_listing_form_starts_with_messages_on(self, client, coordinator):
         page = signed_in(client, coordinator).get(reverse("coordinate:create")).content.decode()
         assert 'id="id_accepts_messages" checked' in page
+
+
+def test_the_admin_shows_staff_when_messages_go_never_what_they_say(client, coordinator, message_to, make_user):
+    message = message_to(name="Secretname")
+    services.message_report(message=message, user=coordinator, note="Threats")
+    superuser = make_user("admin@example.org", staff=True, mfa=True)
+    superuser.is_superuser = True
+    superuser.save()
+    client = signed_in(client, superuser)
+    for url in ["/admin/groups/contactmessage/", f"/admin/groups/contactmessage/{message.pk}/change/"]:
+        response = client.get(url)
+        page = response.content.decode()
+        assert response.status_code == 200, url
+        assert "Evening Circle" in page
+        for private in ["Secretname", "secretname@example.org", "Hello from", "Evenings"]:
+            assert private not in page, (url, private)
+    assert client.get("/admin/groups/contactmessage/add/").status_code == 403
+    # Searched by the group's name only: what the sender wrote finds nothing.
+    assert client.get("/admin/groups/contactmessage/", {"q": "Secretname"}).context["cl"].result_count == 0
+    assert client.get("/admin/groups/contactmessage/", {"q": "Evening"}).context["cl"].result_count == 1

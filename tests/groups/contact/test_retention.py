@@ -57,8 +57,9 @@ def test_the_retention_periods_are_settings(group, settings):
     assert message(group, sent=sent).delete_after == sent + 7 * DAY
 
 
-def test_deleting_a_group_deletes_its_messages(group, make_group):
+def test_deleting_a_group_deletes_its_messages(group, make_group, make_user):
     other = make_group("Other", slug="other", accepts_messages=True)
+    other.coordinators.add(make_user("other@example.org"))
     message(group, sent=timezone.now())
     message(other, sent=timezone.now(), name="Kept")
     group.delete()
@@ -74,9 +75,12 @@ def test_deleting_an_account_deletes_the_messages_only_it_could_read(group, coor
     assert list(ContactMessage.objects.values_list("name", flat=True)) == ["Shared"]
 
 
-def test_the_data_download_holds_the_messages_to_the_account_s_groups(client, group, coordinator, make_group):
+def test_the_data_download_holds_the_messages_to_the_account_s_groups(client, group, coordinator, make_group,
+                                                                      make_user):
     message(group, sent=timezone.now(), name="Sam")
-    message(make_group("Not theirs", slug="not-theirs", accepts_messages=True), sent=timezone.now(), name="Other")
+    not_theirs = make_group("Not theirs", slug="not-theirs", accepts_messages=True)
+    not_theirs.coordinators.add(make_user("other@example.org"))
+    message(not_theirs, sent=timezone.now(), name="Other")
     client.force_login(coordinator)
     data = json.loads(client.get(reverse("accounts:data_export")).content)
     assert [(row["group"], row["name"], row["reply_to"], row["message"]) for row in data["contact_messages"]] == [
