@@ -1,7 +1,8 @@
 """Contact this group, in a real browser: a survivor sends a message on a phone, the coordinator reads it.
 
-The form, the form with errors, the thank-you page and the inbox pass axe (WCAG 2.2 AA) and are photographed at
-360 and 1280 px. Only the form's page sets a cookie (CSRF); the group page that links to it sets none.
+The group page with its link, the form, the form with errors, the thank-you page and the inbox pass axe (WCAG 2.2
+AA) and are photographed at 360 and 1280 px. Only the form's page sets a cookie (CSRF); the group page that links
+to it sets none.
 """
 
 import pytest
@@ -40,6 +41,7 @@ def test_a_message_sent_on_a_phone_is_read_and_answered_by_the_coordinator(new_c
     page = new_context(bypass_csp=True, viewport=PHONE).new_page()
     page.goto(server + "/groups/evening-circle/")
     assert page.context.cookies() == []
+    audit(page, "contact-group-page")
     page.get_by_role("link", name="Contact this group").click()
     page.wait_for_url("**/groups/evening-circle/contact/")
     assert [cookie["name"] for cookie in page.context.cookies()] == ["csrftoken"]
