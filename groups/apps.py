@@ -27,3 +27,7 @@ class GroupsConfig(AppConfig):
         post_save.connect(next_meetings.on_group_saved, sender=group, dispatch_uid="next-meeting-group")
         post_save.connect(next_meetings.on_meeting_changed, sender=meeting, dispatch_uid="next-meeting-saved")
         post_delete.connect(next_meetings.on_meeting_changed, sender=meeting, dispatch_uid="next-meeting-deleted")
+
+        # The messages sent to those groups (groups.contact): connected after the groups' receivers, so the data
+        # download lists the groups first (deleting gives the same result in either order).
+        from groups.contact import account_hooks as contact_account_hooks  # noqa: F401

@@ -4,9 +4,11 @@ groups.core.models: the listing (Group, Place, MeetingTime, taxonomy terms);
 groups.coordination.models: invitations and the moderation log;
 groups.accreditation.models: bodies, claims, evidence and the claim log;
 groups.reports.models: reports of a wrong listing and what staff decided.
+groups.contact.models: messages sent to a group through "Contact this group".
 """
 
 from groups.accreditation.models import AccreditationClaim, AccreditingBody, ClaimDecision, ClaimEvidence
+from groups.contact.models import ContactMessage
 from groups.coordination.models import CoordinatorInvitation, ModerationDecision
 from groups.core.models import (
     AccessibilityFeature,
@@ -29,6 +31,7 @@ __all__ = [
     "AccreditingBody",
     "ClaimDecision",
     "ClaimEvidence",
+    "ContactMessage",
     "CoordinatorHistory",
     "CoordinatorInvitation",
     "Cost",

@@ -37,7 +37,7 @@ Action = ModerationDecision.Action
 CONTENT_FIELDS = [
     "name", "summary", "description", "host_name", "host_website", "cost", "cost_details", "facilitation",
     "attendance", "registration_details", "capacity", "age_min", "age_max", "contact_email", "contact_phone",
-    "contact_url", "join_link", "time_zone",
+    "contact_url", "join_link", "accepts_messages", "time_zone",
 ]
 PLACE_FIELDS = ["address_line1", "address_line2", "city", "region", "postcode", "country", "latitude", "longitude",
                 "address_visibility"]

@@ -65,5 +65,10 @@ def guide_page(request, slug):
 
 @require_safe
 def safety(request):
-    # What the page promises about reports of a wrong listing comes from the setting that enforces it.
-    return render(request, "pages/safety.html", {"report_retention_days": settings.REPORT_RETENTION_DAYS})
+    # What the page promises about messages (groups.contact) and reports of a wrong listing (groups.reports)
+    # comes from the settings that enforce it.
+    return render(request, "pages/safety.html", {
+        "report_retention_days": settings.REPORT_RETENTION_DAYS,
+        "message_retention_days": settings.CONTACT_MESSAGE_RETENTION_DAYS,
+        "answered_retention_days": settings.CONTACT_ANSWERED_RETENTION_DAYS,
+    })

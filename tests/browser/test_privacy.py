@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from groups.models import Group
 from tests.browser.support import GROUP_SLUG
 
 pytestmark = [pytest.mark.browser]
@@ -58,3 +59,20 @@ def test_browsing_sends_nothing_elsewhere_and_stores_nothing(page, context, serv
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
     # Content-Security-Policy violations and failed requests are reported on the console: none allowed.
     assert console_problems == []
+
+
+def test_no_group_page_sets_a_cookie_only_the_contact_form_does(page, context, server, directory, make_user):
+    """Every group page (one links to "Contact this group") sets nothing; the form's own page sets the CSRF
+    cookie its POST needs, and nothing else."""
+    directory["evening"].coordinators.add(make_user("coordinator@example.org"))
+    set_cookies = []
+    page.on("response", lambda response: "set-cookie" in response.headers and set_cookies.append(response.url))
+    for group in Group.objects.published():
+        assert page.goto(server + group.get_absolute_url()).status == 200
+        assert context.cookies() == [], group.slug
+    assert set_cookies == []
+
+    page.goto(server + f"/groups/{GROUP_SLUG}/")
+    page.get_by_role("link", name="Contact this group").click()
+    page.wait_for_url(f"**/groups/{GROUP_SLUG}/contact/")
+    assert [(cookie["name"], cookie["sameSite"]) for cookie in context.cookies()] == [("csrftoken", "Lax")]

@@ -6,6 +6,12 @@ each status (and a public one with a proposed change, in both its states), a cla
 the public report pages as a visitor). The database's statements are captured: any INSERT, UPDATE or DELETE fails
 the test. The only exception is the session table, which Django writes when a page leaves a message or signs a
 form in the session; no page here is expected to, but it is bookkeeping about the visit, not about the listing.
+Every URL name of groups/coordination/urls.py, groups/accreditation/urls.py and groups/contact/urls.py, and
+every /accounts/ page that takes no secret key, is opened as a coordinator and as staff with two-factor, for a
+listing in each status (and a public one with a proposed change, in both its states), a claim in each state and
+a message (reported or not). The database's statements are captured: any INSERT, UPDATE or DELETE fails the
+test. The only exception is the session table, which Django writes when a page leaves a message or signs a form
+in the session; no page here is expected to, but it is bookkeeping about the visit, not about the listing.
 """
 
 import datetime
@@ -20,6 +26,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from groups.accreditation import urls as accreditation_urls
+from groups.contact import services as contact_services
+from groups.contact import urls as contact_urls
 from groups.coordination import urls as coordination_urls
 from groups.coordination.models import CoordinatorInvitation
 from groups.models import AccreditationClaim, ClaimEvidence, Group, ListingReport
@@ -92,8 +100,24 @@ def world(make_user, make_group, accrediting_body, settings, tmp_path, today):
             ("wrong-details", {"resolution": "dismissed", "resolved_at": timezone.now(), "resolved_by": staff}),
         ]
     ]
+    Group.objects.filter(pk=public.pk).update(accepts_messages=True)
+    public.refresh_from_db()
+    contact = {"reply_by": "email", "reply_to": "sam@example.org", "safe_times": "Evenings", "may_identify": False}
+    messages = [contact_services.message_send(group=public, name=name, **contact) for name in ["Sam", "Alex"]]
+    contact_services.message_report(message=messages[1], user=coordinator)
     return {"users": [coordinator, staff], "groups": groups, "claims": claims, "evidence": evidence,
-            "token": token, "invitation": invitation, "reports": reports}
+            "token": token, "invitation": invitation, "messages": messages, "public": public, "reports": reports}
+
+
+def contact_urls_for(world):
+    """Every URL name of groups/contact/urls.py: the public form and thank-you page, the inbox, each message."""
+    args_for = {
+        "form": [(world["public"].slug,)], "sent": [(world["public"].slug,)], "inbox": [()],
+        "reported_list": [()],
+    }
+    messages = [(message.pk,) for message in world["messages"]]
+    return [reverse(f"contact:{name}", args=args)
+            for name in url_names(contact_urls) for args in args_for.get(name, messages)]
 
 
 def coordination_urls_for(world):
@@ -162,6 +186,8 @@ def test_the_walk_reaches_every_kind_of_page(world):
     urls = coordination_urls_for(world)
     assert any("/edit/" in url for url in urls) and any("/review/accreditation/" in url for url in urls)
     assert any("/review/reports/" in url for url in urls) and any(url.endswith("/report/") for url in urls)
+    contact = contact_urls_for(world)
+    assert "/coordinate/messages/" in contact and any(url.endswith("/contact/") for url in contact)
     accounts = account_urls()
     assert {"/accounts/profile/", "/accounts/data/", "/accounts/email/", "/accounts/2fa/"} <= set(accounts)
 
@@ -172,7 +198,7 @@ def test_no_page_writes_on_get(world, who):
     client = Client()
     client.force_login(user)
     statuses = {}
-    for url in coordination_urls_for(world) + account_urls():
+    for url in coordination_urls_for(world) + contact_urls_for(world) + account_urls():
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         assert response.status_code < 500, url

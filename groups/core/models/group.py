@@ -83,6 +83,13 @@ class Group(models.Model):
     contact_url = models.URLField(_("contact page"), blank=True)
     # Given to members after contact; never published anywhere.
     join_link = models.URLField(_("online join link (private)"), blank=True)
+    # The coordinators' choice to take messages through SupportFinder's own form (groups.contact): on by
+    # default where joining starts with getting in touch (registration, a private address, online only).
+    accepts_messages = models.BooleanField(
+        _("accept messages through SupportFinder"), default=False,
+        help_text=_("People can send the group a short message without an account or email of their own; "
+                    "coordinators read it after signing in."),
+    )
 
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/London", validators=[validate_time_zone]
@@ -161,6 +168,24 @@ class Group(models.Model):
     @property
     def is_public(self):
         return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def joins_after_contact(self):
+        """Whether joining starts with getting in touch: registration, an address given only after contact (area
+        only or on request), or online only (no place: the joining details come after contact). Such groups
+        accept messages by default (the migration that added accepts_messages, and the demo)."""
+        place = getattr(self, "place", None) if self.pk else None
+        return (self.attendance == self.Attendance.REGISTRATION or place is None
+                or place.address_visibility != "public")
+
+    @property
+    def takes_messages(self):
+        """The public contact form is open: the coordinators chose it, the listing is taking people, and someone can
+        read what is sent (an active coordinator: `has_coordinator` where the page annotated it, else asked)."""
+        if not (self.accepts_messages and self.status == self.Status.PUBLISHED):
+            return False
+        known = getattr(self, "has_coordinator", None)
+        return known if known is not None else self.coordinators.filter(is_active=True).exists()
 
     @property
     def is_paused(self):

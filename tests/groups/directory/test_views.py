@@ -277,6 +277,11 @@ class TestReferrerPolicyWhereFormsPost:
         assert '<meta name="referrer" content="same-origin">' in response.content.decode()
         for browsing in ["/groups/reported/", "/groups/reported/report/thanks/"]:
             assert client.get(browsing).headers["Referrer-Policy"] == "no-referrer"
+    def test_the_contact_form_page_alone_of_a_group_s_pages_keeps_it_on_this_site(self, client, make_group):
+        group = make_group("Circle", slug="circle", accepts_messages=True)
+        assert client.get(f"/groups/{group.slug}/contact/").headers["Referrer-Policy"] == "same-origin"
+        for path in ["", "calendar.ics", "contact/sent/"]:
+            assert client.get(f"/groups/{group.slug}/{path}").headers["Referrer-Policy"] == "no-referrer", path
 
     def test_browsing_pages_send_no_referrer_at_all(self, client, taxonomy):
         response = client.get("/groups/")

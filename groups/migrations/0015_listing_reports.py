@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('groups', '0013_perf_next_meeting_at'),
+        ('groups', '0014_group_search_words'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
