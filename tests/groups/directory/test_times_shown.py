@@ -4,6 +4,7 @@
 and the site's own zone is London: a page that showed London's clock under another zone's name fails here.
 """
 
+import contextlib
 import datetime
 import html
 import re
@@ -14,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from groups.core import next_meetings
 from groups.models import Group, MeetingTime
 
 UTC = datetime.UTC
@@ -47,8 +49,18 @@ SIX_ZONES = [
 ]
 
 
+@contextlib.contextmanager
 def frozen(now):
-    return mock.patch("django.utils.timezone.now", return_value=now)
+    """The clock at `now`, with every stored next meeting as the periodic refresh would have left it by then.
+
+    The groups are made before the clock is frozen, at the real time: a next meeting stored from a later real
+    moment would be further ahead than `now` allows (a week on, once the real clock has passed that meeting),
+    which no server ever sees, since it stores only from the present. Storing again at `now` makes each test
+    independent of when it runs.
+    """
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        next_meetings.store(Group.objects.all(), now)
+        yield
 
 
 def visible_text(fragment):
