@@ -96,6 +96,11 @@ def test_after_a_failed_submit_the_error_summary_has_focus(new_context, server, 
         fail_to_submit(page, server)
         assert page.evaluate("() => document.activeElement.id") == "error-summary", f"JavaScript {javascript}"
         assert "Please check the form" in page.evaluate("() => document.activeElement.innerText")
+        # Closing a listing without ticking the box: the message saying so has focus too.
+        page.goto(server + f"/coordinate/groups/{PUBLISHED}/close/")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Close the listing").click()
+        assert page.evaluate("() => document.activeElement.id") == "error-summary", f"JavaScript {javascript}"
 
 
 def visible_meeting_fields(page, number):
