@@ -51,6 +51,7 @@ def test_the_sign_up_email_greets_with_the_site_name_not_the_host(settings):
     Client(SERVER_NAME="127.0.0.1", SERVER_PORT="8830").post(
         "/accounts/signup/", {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD}
     )
+    assert mail.outbox[-1].subject == "SupportFinder: Please confirm your email address"
     body = mail.outbox[-1].body
     assert body.startswith("Hello from SupportFinder,")
     assert "127.0.0.1:8830!" not in body and "Hello from 127.0.0.1" not in body
