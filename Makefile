@@ -22,7 +22,7 @@ $(VENV)/.installed: requirements.lock
 run: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 demo: venv
 	$(MANAGE) migrate --noinput

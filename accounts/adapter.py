@@ -1,16 +1,28 @@
 """allauth adapters: where SupportFinder differs from allauth's defaults."""
 
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from .outbox import is_sent, queue_message
+
+
+class EmailSite:
+    """What allauth's emails call `current_site`: the site's name and address from settings (SITE_NAME, SITE_URL).
+
+    Without the Sites framework allauth names the site after the request's host ("Hello from 127.0.0.1:8830!").
+    """
+
+    name = property(lambda self: settings.SITE_NAME)
+    domain = property(lambda self: urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,7 +34,8 @@ class AccountAdapter(DefaultAccountAdapter):
         for a new one, while `manage.py send_outbox` keeps trying.
         """
         request = allauth_context.request
-        full_context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        full_context = {"request": request, "email": email, **context, "current_site": EmailSite(),
+                        "site_url": settings.SITE_URL}
         queued = queue_message(self.render_mail(template_prefix, email, full_context))
         if request is not None:
             # Registered after the outbox's own delivery, so it runs once that attempt is over.

@@ -1,13 +1,14 @@
 """The coordinator's group form, in sections: about, who it is for, format and place, meetings, joining."""
 
 import re
-import zoneinfo
+from decimal import Decimal
 
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from groups.coordination.choices import country_choices, time_zone_choices
 from groups.coordination.listing import (
     CONTENT_FIELDS,
     MEETING_FIELDS,
@@ -16,7 +17,9 @@ from groups.coordination.listing import (
     REQUIRED_TO_SUBMIT,
     ListingContent,
 )
+from groups.core import vocabulary
 from groups.core.forms import https_by_default
+from groups.core.gazetteer import place_from_city
 from groups.core.models import Group, MeetingTime, Place
 from groups.core.vocabulary import M2M_FIELDS
 
@@ -31,7 +34,12 @@ ADDRESS_VISIBILITY_HINTS = {
         "You give the address after contact."
     ),
 }
-TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+RADIO_FIELDS_WITHOUT_BLANK = ["facilitation", "attendance"]
+
+
+def without_blank_choice(field):
+    """Radio buttons list only real answers: "---------" is no answer anyone would choose (none ticked is)."""
+    field.choices = [(value, label) for value, label in field.choices if value != ""]
 
 
 class GroupForm(forms.ModelForm):
@@ -68,14 +76,15 @@ class GroupForm(forms.ModelForm):
             "cost": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 6}),
             "registration_details": forms.Textarea(attrs={"rows": 3}),
-            "time_zone": forms.Select(choices=TIME_ZONE_CHOICES),
+            "time_zone": forms.Select,
         }
         help_texts = {
             "description": _("Plain text. Leave a blank line between paragraphs. What the group does and how."),
             "join_link": _("Never published: you give it to people after they have been in touch."),
             "contact_email": _("Shown on the listing. Use an address the group is happy to publish."),
             "registration_details": _("If registration is needed: what it involves, e.g. a short phone call."),
-            "time_zone": _("Meeting times are entered and shown in this time zone."),
+            "time_zone": _("Meeting times are entered and shown in this time zone. Common places come first; "
+                           "after them, every time zone by region and city."),
             "accepts_messages": _(
                 "Adds “Contact this group” to your listing: people send a name, one safe way to reply, when it is "
                 "safe, and a short note, without an account. Only your group's coordinators read it, after signing "
@@ -96,7 +105,9 @@ class GroupForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["cost"].empty_label = None
-        self.fields["time_zone"].widget.choices = TIME_ZONE_CHOICES
+        for name in RADIO_FIELDS_WITHOUT_BLANK:
+            without_blank_choice(self.fields[name])
+        self.fields["time_zone"].widget.choices = time_zone_choices(self.instance.time_zone)
         if not self.instance.pk:
             # Most survivor groups ask people to get in touch first: a new listing starts with messages on.
             self.fields["accepts_messages"].initial = True
@@ -111,7 +122,14 @@ class GroupForm(forms.ModelForm):
 
 
 class PlaceForm(forms.ModelForm):
-    """Where the group meets in person. Leave the town empty for a group that meets only online or by phone."""
+    """Where the group meets in person. Leave the town empty for a group that meets only online or by phone.
+
+    Coordinates left empty are filled from the town and country through the gazetteer, and filled again when
+    the town or country changes and the coordinates were not; `not_found` names a town the gazetteer does not
+    know, which the page then says (the listing is still saved: searches near a place cannot find it).
+    """
+
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
 
     class Meta:
         model = Place
@@ -122,15 +140,17 @@ class PlaceForm(forms.ModelForm):
             "address_visibility": _(
                 "Refuges and many survivor groups keep their address private: choose what keeps your members safe."
             ),
-            "latitude": _("Optional. Without it, searches use the centre of the town."),
-            "country": _("Two letters, e.g. GB, IE, US, CA, AU."),
+            "latitude": _("Filled in from the town when you leave it empty. Change it if you meet outside the town "
+                          "centre. Only shown on a map when the full address is public."),
         }
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        for name in ["city", "country"]:
-            self.fields[name].required = False
+        self.not_found = ""
+        self.fields["city"].required = False
+        if self.instance.country:
+            self.initial["country"] = self.instance.country.upper()
         # Each choice says what it means for the people looking, next to its name (one block each, manage.css).
         self.fields["address_visibility"].choices = [
             (value, format_html('<span>{} <span class="choice-blocks__hint">{}</span></span>', label,
@@ -144,32 +164,97 @@ class PlaceForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("city") and not cleaned.get("country"):
-            self.add_error("country", _("Give the country, e.g. GB."))
-        if cleaned.get("country"):
-            cleaned["country"] = cleaned["country"].upper()
+            self.add_error("country", _("Choose the country the town is in."))
+        elif cleaned.get("city") and self._needs_coordinates(cleaned):
+            place = place_from_city(cleaned["city"], cleaned["country"])
+            if place is None:
+                self.not_found = cleaned["city"]
+                cleaned["latitude"] = cleaned["longitude"] = None
+            else:
+                cleaned["latitude"], cleaned["longitude"] = (round(Decimal(str(value)), 6)
+                                                             for value in (place.latitude, place.longitude))
         return cleaned
+
+    def _needs_coordinates(self, cleaned):
+        """Empty coordinates, or a new town or country with the coordinates of the old one left as they were."""
+        if cleaned.get("latitude") is None or cleaned.get("longitude") is None:
+            return True
+        moved = {"city", "country"} & set(self.changed_data)
+        return bool(moved) and not {"latitude", "longitude"} & set(self.changed_data)
 
     def validate_unique(self):
         pass  # the group is attached on save
 
 
+# Which meeting fields each frequency needs; the form shows only those (manage.css, by the ticked frequency).
+FIELDS_BY_FREQUENCY = {
+    vocabulary.WEEKLY: ["weekday", "start_time", "end_time"],
+    vocabulary.EVERY_N_WEEKS: ["weekday", "interval_weeks", "starts_on", "start_time", "end_time"],
+    vocabulary.MONTHLY: ["week_of_month", "weekday", "start_time", "end_time"],
+    vocabulary.BY_ARRANGEMENT: [],
+}
+# Said beside each field where a browser cannot hide the fields a frequency does not need (no CSS :has()).
+APPLIES_TO = {
+    "week_of_month": _("For monthly meetings only."),
+    "weekday": _("Not needed for meetings by arrangement."),
+    "interval_weeks": _("For meetings every few weeks only."),
+    "starts_on": _("For meetings every few weeks only."),
+    "start_time": _("Not needed for meetings by arrangement."),
+    "end_time": _("Not needed for meetings by arrangement."),
+}
+DEFAULT_INTERVAL_WEEKS = 1
+
+
 class MeetingTimeForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
+    """One meeting time. Fields its frequency does not use are emptied, so a hidden leftover never counts."""
 
     class Meta:
         model = MeetingTime
         fields = ["frequency", "weekday", "interval_weeks", "week_of_month", "starts_on", "start_time", "end_time"]
         widgets = {
+            "frequency": forms.RadioSelect,
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "start_time": forms.TimeInput(attrs={"type": "time"}),
             "end_time": forms.TimeInput(attrs={"type": "time"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        without_blank_choice(self.fields["frequency"])
+        # Hidden unless the meetings are every few weeks: empty is taken as 1, and asked for only then.
+        self.fields["interval_weeks"].required = False
+
+    def dependent_fields(self):
+        """The fields after the frequency, each with the frequencies that use it and what to say without :has()."""
+        return [
+            (self[name], [frequency for frequency, names in FIELDS_BY_FREQUENCY.items() if name in names],
+             APPLIES_TO[name])
+            for name in ["week_of_month", "weekday", "interval_weeks", "starts_on", "start_time", "end_time"]
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        used = FIELDS_BY_FREQUENCY.get(cleaned.get("frequency"))
+        for name in APPLIES_TO:
+            if used is not None and name not in used:
+                cleaned[name] = None
+        if cleaned.get("interval_weeks") is None:
+            if used and "interval_weeks" in used and "interval_weeks" not in self.errors:
+                self.add_error("interval_weeks", _("Say every how many weeks the group meets, e.g. 2."))
+            cleaned["interval_weeks"] = DEFAULT_INTERVAL_WEEKS
+        return cleaned
+
+
+class BaseMeetingTimeFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # shown only beside a saved meeting (group_form.html)
+            form.fields["DELETE"].label = _("Remove this meeting time")
+
 
 MeetingTimeFormSet = inlineformset_factory(
-    Group, MeetingTime, form=MeetingTimeForm, extra=2, max_num=8, can_delete=True
+    Group, MeetingTime, form=MeetingTimeForm, formset=BaseMeetingTimeFormSet, extra=2, max_num=8, can_delete=True
 )
 
 

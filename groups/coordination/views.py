@@ -40,6 +40,11 @@ LEAVE_QUEUE = gettext_lazy(
     "submit for review” to keep it in the queue."
 )
 
+PLACE_NOT_FOUND = gettext_lazy(
+    "We could not find “%(city)s” in the country you chose, so people searching near a place will not see the "
+    "group yet. Check the spelling of the town, or give its latitude and longitude in “Where it meets in person”."
+)
+
 
 @coordinator_required
 def dashboard(request):
@@ -97,11 +102,13 @@ def group_create(request):
             if saved.claim_problem:
                 messages.error(request, _("The listing was saved, but the accreditation claim was not: %(error)s")
                                % {"error": saved.claim_problem})
-            return _after_save(request, saved, action)
+            return _after_save(request, saved, action, forms["place_form"])
     return render(request, "coordinate/group_form.html", {**forms, "creating": True})
 
 
-def _after_save(request, saved, action):
+def _after_save(request, saved, action, place_form):
+    if place_form.not_found:
+        messages.warning(request, PLACE_NOT_FOUND % {"city": place_form.not_found})
     if action == "preview":
         return redirect("coordinate:preview", saved.group.slug)
     if saved.submit_problem:
@@ -144,7 +151,7 @@ def group_edit(request, slug):
             except ValidationError as error:
                 forms["form"].add_error(None, " ".join(error.messages))
             else:
-                return _after_save(request, saved, action)
+                return _after_save(request, saved, action, forms["place_form"])
     elif group.status == Group.Status.CLOSED:
         messages.info(request, _("This listing is closed. You can edit it and submit it for review to list it again."))
     return render(request, "coordinate/group_form.html", {
@@ -173,7 +180,9 @@ def group_preview(request, slug):
     group = coordinated_group_or_404(request.user, slug)
     target = presenters.proposed_change(group) or group
     shown = for_detail_page(Group.objects.all()).get(pk=target.pk)
-    return render(request, "groups/group_detail.html", {"group": shown, "page": group_page(shown), "preview_of": group})
+    return render(request, "groups/group_detail.html", {
+        "group": shown, "page": group_page(shown), "preview_of": group, "can_submit": target.can_be_submitted,
+    })
 
 
 @coordinator_required

@@ -233,7 +233,10 @@ LOGGING = {
 }
 
 # Moderation and freshness (groups.coordination.services)
+# The site's address and name in emails (links in notifications; allauth's greeting and sign-off, through
+# accounts.adapter): allauth would otherwise name the site after the host of whatever request sent it.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+SITE_NAME = env("SITE_NAME", default="SupportFinder")
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 # Invitations (and invitations sent again) a coordinator may send in an hour, and a group's coordinators
 # together: each one is an email to an address someone typed.

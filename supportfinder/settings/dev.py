@@ -12,3 +12,5 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-prod
 # request, so no collectstatic is needed; whitenoise does this whenever DEBUG is on, and now with DEBUG=False.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Links in emails lead to the server that sent them: `make run PORT=8830` serves, and links, on 8830.
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")

@@ -171,7 +171,7 @@ class TestEveryAccountMaySetUpTwoFactorAuthentication:
     def test_the_overview_offers_only_an_app_and_recovery_codes(self, client, coordinator):
         client.force_login(coordinator)
         page = client.get("/accounts/2fa/").content.decode()
-        assert "Authenticator App" in page and "Recovery Codes" in page
+        assert "Authenticator app" in page and "Recovery codes" in page
         assert "Security Keys" not in page
 
 
