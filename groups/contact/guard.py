@@ -16,6 +16,7 @@ from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.utils.crypto import salted_hmac
 
 WINDOW_SECONDS = 60 * 60
@@ -40,7 +41,10 @@ def filled_too_fast(stamp, now=None):
 
 def _address_key(request):
     # Keyed, so a cache dump does not reveal addresses; the proxy count is allauth's, as for sign-in limits.
-    address = get_adapter(request).get_client_ip(request) or ""
+    try:
+        address = get_adapter(request).get_client_ip(request)
+    except PermissionDenied:  # no address at all (a misconfigured proxy): such visitors share one count
+        address = ""
     return "contact:address:" + salted_hmac("groups.contact.address", address).hexdigest()
 
 

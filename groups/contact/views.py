@@ -28,8 +28,9 @@ from groups.directory.selectors import published_group_or_404
 SENT_SALT = "groups.contact.sent"
 TOO_FAST = gettext_lazy("Sorry, your message was not sent. Please check it and press “Send message” again.")
 TOO_MANY = gettext_lazy(
-    "Sorry, this group has had a lot of messages in the last hour, so yours was not sent yet. Your words are "
-    "still here: please try again in an hour, or use one of the group's other contact routes."
+    "Sorry, your message could not be sent just now: a lot of messages have come from this connection or to this "
+    "group in the last hour. Your words are still here: please try again in an hour, or use one of the group's "
+    "other contact routes if it has them."
 )
 
 

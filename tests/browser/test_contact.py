@@ -6,8 +6,10 @@ to it sets none.
 """
 
 import pytest
+from django.test import Client
 
-from groups.models import ContactMessage
+from groups.contact import services
+from groups.models import ContactMessage, Group
 from tests.browser.support import AXE_RUN_JS, AXE_SCRIPT, AXE_TAGS, SCREENSHOTS, format_violations
 
 pytestmark = [pytest.mark.browser]
@@ -94,3 +96,41 @@ def test_a_message_sent_on_a_phone_is_read_and_answered_by_the_coordinator(new_c
     assert page.get_by_text("Marked as answered. It will be deleted on").is_visible()
     assert ContactMessage.objects.get().answered_at is not None
     audit(page, "contact-inbox-answered")
+
+
+def signed_in_page(new_context, server, user):
+    """A page signed in as `user` (staff with two-factor authentication cannot type a code here)."""
+    client = Client()
+    client.force_login(user)
+    context = new_context(bypass_csp=True)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server}])
+    return context.new_page()
+
+
+def test_reporting_a_message_lets_staff_read_that_one(new_context, server, coordinator, make_user):
+    group = Group.objects.get(slug="evening-circle")
+    send = {"group": group, "reply_by": "phone", "reply_to": "07700 900123", "safe_times": "Mornings",
+            "may_identify": True}
+    abusive = services.message_send(name="Troll", body="Abusive words", **send)
+    services.message_send(name="Sam", body="May I join?", **send)
+
+    page = signed_in_page(new_context, server, coordinator)
+    page.goto(server + "/coordinate/messages/")
+    page.get_by_role("link", name="Delete the message from Sam").click()
+    audit(page, "contact-delete-confirm")
+    page.get_by_role("link", name="Keep it").click()
+    page.get_by_role("link", name="Report as abusive the message from Troll").click()
+    audit(page, "contact-report-confirm")
+    page.get_by_label("What is wrong with this message?").fill("Threatening the group")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Report to SupportFinder staff").click()
+    assert page.get_by_text("SupportFinder staff can now read this message").is_visible()
+
+    page = signed_in_page(new_context, server, make_user("staff@example.org", staff=True, mfa=True))
+    page.goto(server + "/coordinate/review/messages/")
+    audit(page, "contact-reported-list")
+    page.get_by_role("link", name="Read the reported message").click()
+    assert page.get_by_text("Abusive words").is_visible() and page.get_by_text("Threatening the group").is_visible()
+    audit(page, "contact-reported-message")
+    assert "May I join?" not in page.content()
+    assert page.goto(server + f"/coordinate/review/messages/{abusive.pk + 1}/").status == 404

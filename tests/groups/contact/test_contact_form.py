@@ -226,3 +226,8 @@ def test_a_group_nobody_can_read_messages_for_has_no_form(client, make_group, ma
     group.coordinators.update(is_active=True)
     assert client.get(reverse("contact:form", args=[group.slug])).status_code == 200
     assert reverse("contact:form", args=[group.slug]) in client.get(group.get_absolute_url()).content.decode()
+
+
+@pytest.mark.usefixtures("fill_time")
+def test_a_request_without_an_address_is_still_counted_not_refused(client, group, form_data):
+    assert client.post(url(group), form_data(), REMOTE_ADDR="").status_code == 302
