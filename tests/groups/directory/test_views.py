@@ -89,6 +89,16 @@ class TestGroupPage:
         ]:
             assert text in page, text
 
+    def test_links_read_as_words_with_the_site_they_lead_to(self, client, make_group):
+        make_group("Evening Circle", slug="evening", host_name="Calm Trust",
+                   host_website="https://www.calm.example/about/our-groups", contact_url="https://calm.example/contact")
+        page = client.get("/groups/evening/").content.decode()
+        assert ('<a href="https://www.calm.example/about/our-groups" rel="noopener noreferrer">Calm Trust</a> '
+                '<span class="link-site">(calm.example)</span>') in page
+        assert ('<a href="https://calm.example/contact" rel="noopener noreferrer">Contact Evening Circle</a> '
+                '<span class="link-site">(calm.example)</span>') in page
+        assert ">https://" not in page  # no web address is the words of a link
+
     def test_coordinator_text_is_shown_as_plain_text_paragraphs(self, client, make_group):
         make_group("Safe", slug="safe", description="<script>alert(1)</script>\n\nSecond <b>para</b>")
         page = client.get("/groups/safe/").content.decode()
