@@ -169,6 +169,17 @@ class TestExplanationPages:
         assert response.status_code == 200
         assert f'href="/guide/{slug}/"' in client.get("/guide/").content.decode()
 
+    def test_the_safety_page_says_what_history_keeps_of_a_group_and_a_search(self, client, make_group):
+        page = client.get("/safety/").content.decode()
+        assert "What your history shows of SupportFinder" in page
+        assert "a group’s page carries the group’s name" in page.replace("'", "’").replace("&#x27;", "’")
+        assert "keeps the words and the place you searched for in its address" in page
+        # What it describes is so: the group's name is in its page's title, the words in a search's title.
+        make_group("Evening Circle", slug="evening-circle")
+        assert "<title>Evening Circle · SupportFinder</title>" in client.get("/groups/evening-circle/").content.decode()
+        search = client.get("/groups/?q=court&near=Leeds").content.decode()
+        assert "<title>Groups matching “court” · SupportFinder</title>" in search
+
     def test_unknown_guide_page_is_a_404(self, client):
         assert client.get("/guide/nothing-here/").status_code == 404
 
