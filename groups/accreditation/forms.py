@@ -115,19 +115,34 @@ class VerifyForm(forms.Form):
     )
     valid_until = forms.DateField(
         label=_("Valid until (last valid day)"), widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Proposed from the body's renewal period; use the date on the register or certificate when "
-                    "there is one. The badge goes at the end of this day, in the site's time zone."),
     )
     note = forms.CharField(
         label=_("Note for staff (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Never shown to the coordinator or the public."),
     )
 
+    def __init__(self, *args, body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_until"].help_text = valid_until_hint(body)
+
     def clean_valid_until(self):
         value = self.cleaned_data["valid_until"]
         if value < timezone.localdate():
             raise ValidationError(_("The last valid day cannot be in the past."))
         return value
+
+
+def valid_until_hint(body):
+    """What the last-valid-day field says about its value: proposed from the body's renewal period only when the
+    body has one (groups.accreditation.services.proposed_valid_until); otherwise the field starts empty."""
+    badge = _("The badge goes at the end of this day, in the site's time zone.")
+    if body.renewal_months:
+        proposed = _("Proposed from the body's renewal period (%(period)s), counted from today. Use the date on the "
+                     "register or certificate when there is one.") % {"period": body.renewal_label}
+    else:
+        proposed = _("No renewal period is on record for this body, so no date is proposed: use the date on the "
+                     "register or certificate, or ask the body.")
+    return f"{proposed} {badge}"
 
 
 class RejectForm(forms.Form):

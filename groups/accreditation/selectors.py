@@ -32,3 +32,11 @@ def with_badges(groups, today=None):
         Prefetch("accreditation_claims", queryset=current, to_attr="current_claims"),
         Prefetch("accreditation_claims", queryset=waiting, to_attr="waiting_claims"),
     )
+
+
+def waiting_claims_for(group):
+    """The group's claims waiting for staff, oldest first: what a listing's review page points the reviewer to."""
+    return list(
+        group.accreditation_claims.filter(status=AccreditationClaim.Status.CLAIMED)
+        .select_related("body").order_by("submitted_at", "pk")
+    )

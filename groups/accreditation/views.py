@@ -170,7 +170,7 @@ def review_claim(request, pk):
         AccreditationClaim.objects.select_related("group", "body", "renewal_of__body", "submitted_by", "verified_by"),
         pk=pk,
     )
-    verify_form = VerifyForm(prefix="verify", initial={
+    verify_form = VerifyForm(prefix="verify", body=claim.body, initial={
         "confirmed_reference": claim.reference, "valid_until": services.proposed_valid_until(claim),
     })
     reject_form = RejectForm(prefix="reject")
@@ -178,7 +178,7 @@ def review_claim(request, pk):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "verify":
-            verify_form = VerifyForm(request.POST, prefix="verify")
+            verify_form = VerifyForm(request.POST, prefix="verify", body=claim.body)
             form, service = verify_form, services.claim_verify
             done = _("Verified. The badge shows on the listing until the end of %(date)s.")
         elif action == "reject":

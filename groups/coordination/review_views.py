@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import staff_with_mfa_required
+from groups.accreditation.selectors import waiting_claims_for
 from groups.coordination import selectors, services
 from groups.coordination.forms import ReasonForm
 from groups.core.models import Group
@@ -62,6 +63,8 @@ def review(request, pk):
         "group": group, "original": original, "changes": changes, "snapshot": snapshot, "form": form,
         "decisions": selectors.group_decisions(original, limit=50), "since_seen": since_seen,
         "conflict": services.decision_conflict(group, request.user), "seen": services.seen_token(group),
+        # Claims belong to the listing itself, never to its proposed change; they are checked on their own page.
+        "waiting_claims": waiting_claims_for(original),
     }, status=status)
 
 

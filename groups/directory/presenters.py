@@ -123,10 +123,10 @@ def next_meeting(group, now=None):
 
 
 def location_label(group):
-    """City and region, or "Online" for a group that does not meet in person; never a hidden street."""
+    """City and region, never a hidden street; "" for a group with no place (its formats already say "Online")."""
     place = getattr(group, "place", None)
     if place is None:
-        return _("Online or by phone")
+        return ""
     return place.public_area() or _("Location given after contact")
 
 

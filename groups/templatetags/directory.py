@@ -1,5 +1,7 @@
 """Template helpers for the directory pages: plain text as paragraphs, lists of term names."""
 
+from urllib.parse import urlsplit
+
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -20,3 +22,10 @@ def paragraphs(text, autoescape=True):
 @register.simple_tag
 def join_names(terms):
     return ", ".join(term.name for term in terms)
+
+
+@register.filter
+def site_name(url):
+    """The site a link leads to, as people read it: "calm-waters.example" for https://www.calm-waters.example/x."""
+    host = urlsplit(str(url or "")).hostname or ""
+    return host.removeprefix("www.")

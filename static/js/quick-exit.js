@@ -33,9 +33,12 @@
     window.location.replace(destination);
   }
 
+  // The dots appear with the first Shift press and go with the count, so they are seen only while they mean
+  // something (and never on a phone, which has no Shift key).
   function setIndicators(count) {
     if (!indicators) { return; }
-    var dots = indicators.children;
+    indicators.hidden = count === 0;
+    var dots = indicators.querySelectorAll(".quick-exit__dot");
     for (var i = 0; i < dots.length; i++) {
       dots[i].classList.toggle("is-on", i < count);
     }

@@ -85,6 +85,28 @@ class TestTheOneTimeLink:
         for url in ["/admin/", "/coordinate/review/"]:
             assert client.get(url).status_code == 200, url
 
+    def test_after_setting_it_up_the_page_leads_on_to_the_review_queue(self, client, staff, coordinator):
+        link = path_of(issue_enrolment_link(staff))
+        sign_in(client, staff.email)
+        client.post(link)
+        client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+        client.get(MFA_SETUP)
+        response = client.post(MFA_SETUP, {"code": current_code(client.session["mfa.totp.secret"])}, follow=True)
+        # Setting it up ends on the recovery codes, which say to keep them, then lead on to the queue.
+        assert response.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")
+        page = response.content.decode()
+        assert "Next: the review queue" in page and "Keep your recovery codes somewhere safe first" in page
+        assert '<a class="button" href="/coordinate/review/">Go to the review queue</a>' in page
+        # The two-factor overview says the same; every page's header links to the queue.
+        overview = client.get(reverse("mfa_index")).content.decode()
+        assert "Go to the review queue" in overview
+        assert '<a href="/coordinate/review/">Review queue</a>' in client.get("/").content.decode()
+        # Not offered to people who are not staff.
+        other = Client()
+        other.force_login(coordinator)
+        assert "review queue" not in other.get(reverse("mfa_index")).content.decode().lower()
+        assert "/coordinate/review/" not in other.get("/").content.decode()
+
     def test_visitors_are_asked_to_sign_in_first_and_nothing_is_used_up(self, client, staff):
         link = path_of(issue_enrolment_link(staff))
         response = client.get(link)

@@ -31,6 +31,17 @@ def test_use_my_location_asks_only_when_pressed_and_sends_a_rounded_position(new
     assert page.get_by_text("Showing groups within 25 km of your location").is_visible()
 
 
+@pytest.mark.parametrize("width", [360, 1280])
+def test_use_my_location_keeps_a_gap_from_the_place_field(new_context, server, directory, width):
+    page = new_context(viewport={"width": width, "height": 800}).new_page()
+    page.goto(server + "/groups/")
+    field = page.get_by_label("Near a town or city").bounding_box()
+    button = page.get_by_role("button", name="Use my location").bounding_box()
+    beside = button["x"] - (field["x"] + field["width"])
+    below = button["y"] - (field["y"] + field["height"])
+    assert max(beside, below) >= 8, f"{beside=} {below=} px"
+
+
 def test_without_javascript_there_is_no_location_button(new_context, server, directory):
     page = new_context(java_script_enabled=False).new_page()
     page.goto(server + "/groups/")

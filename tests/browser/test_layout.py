@@ -63,6 +63,29 @@ def test_fits_360_px_even_with_200_percent_text(new_context, server, directory, 
     page.screenshot(path=screenshots_dir / f"{name}-1280.png", full_page=True)
 
 
+# Paragraphs and list items in the page's text wider than 75 characters of their own font ("ch"): the text column is
+# 70 characters of the body's font (--measure), and smaller print (a hint) fits a few more of its own.
+WIDE_PROSE_JS = """
+() => Array.from(document.querySelectorAll("main p, main li")).filter(el => {
+  if (el.closest(".cards, .type-grid, nav, .breadcrumbs, .card") || !el.checkVisibility()) { return false; }
+  const probe = document.createElement("span");
+  probe.style.display = "inline-block";
+  probe.style.width = "75ch";
+  el.appendChild(probe);
+  const limit = probe.getBoundingClientRect().width;
+  probe.remove();
+  return el.getBoundingClientRect().width > limit + 1;
+}).map(el => el.outerHTML.slice(0, 100))
+"""
+READING_PAGES = [(name, path) for name, path in PUBLIC_PAGES if name.startswith(("type-", "guide", "safety"))]
+
+
+@pytest.mark.parametrize(("name", "path"), READING_PAGES, ids=[name for name, _path in READING_PAGES])
+def test_text_runs_to_about_70_characters_a_line_on_a_wide_screen(page, server, directory, name, path):
+    page.goto(server + path)
+    assert page.evaluate(WIDE_PROSE_JS) == []
+
+
 def test_printing_a_group_shows_its_details_without_navigation(page, server, directory):
     page.goto(f"{server}/groups/{GROUP_SLUG}/")
     page.emulate_media(media="print")

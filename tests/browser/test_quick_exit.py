@@ -196,3 +196,54 @@ def test_every_public_page_has_it_on_top_and_not_in_print(new_context, server, d
     page.emulate_media(media="print")
     assert not button.is_visible()
     assert not bar.is_visible()
+
+
+# The words of an element as laid out, line by line (characters grouped by the top of their box); visually
+# hidden words left out.
+LINES_JS = """
+el => {
+  const lines = new Map();
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest(".visually-hidden")) { continue; }
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const box = range.getBoundingClientRect();
+      if (!box.width) { continue; }
+      const top = Math.round(box.top);
+      lines.set(top, (lines.get(top) || "") + node.data[i]);
+    }
+  }
+  return Array.from(lines.keys()).sort((a, b) => a - b).map(top => lines.get(top).trim());
+}
+"""
+
+
+class TestTheBarOnAPhoneAndWithLargeText:
+    def test_the_shift_dots_show_only_while_shift_is_being_pressed(self, page, server, directory):
+        page.clock.install()
+        page.goto(server + "/types/")
+        indicators = page.locator("[data-quick-exit-indicators]")
+        assert not indicators.is_visible()  # nothing unexplained before Shift is pressed
+        page.keyboard.press("Shift")
+        assert indicators.is_visible() and indicators.text_content().strip() == "Shift"
+        assert page.locator("[data-quick-exit-indicators] .is-on").count() == 1
+        page.clock.fast_forward(6_000)
+        assert not indicators.is_visible()
+
+    @pytest.mark.parametrize(("width", "height", "text"), [(360, 740, "200%"), (180, 370, "100%")],
+                             ids=["360px-text-200", "360px-zoomed-200"])
+    def test_a_slim_bar_a_one_line_button_and_the_name_broken_only_between_words(
+        self, new_context, server, directory, screenshots_dir, width, height, text
+    ):
+        page = new_context(viewport={"width": width, "height": height}, has_touch=True, is_mobile=True).new_page()
+        page.goto(server + "/")
+        page.evaluate(f"() => {{ document.documentElement.style.fontSize = '{text}'; }}")
+        page.screenshot(path=screenshots_dir / f"quick-exit-{width}px-text-{text.rstrip('%')}.png")
+        bar = page.locator(".quick-exit").bounding_box()
+        assert bar["height"] <= 0.14 * height, f"the bar takes {bar['height']} of {height} px"
+        assert not page.locator("[data-quick-exit-indicators]").is_visible()  # a phone has no Shift key
+        assert page.locator(".quick-exit__button").evaluate(LINES_JS) == ["Exit this page"]
+        brand = page.get_by_role("link", name="SupportFinder")
+        assert brand.evaluate(LINES_JS) in (["SupportFinder"], ["Support", "Finder"])

@@ -3,6 +3,7 @@
 import datetime
 import io
 import os
+import re
 
 import pytest
 from django.core import mail
@@ -113,6 +114,28 @@ class TestClaimToVerify:
             claim=claim, reviewer=reviewer, seen=claim_seen_token(claim), checked_how="body-contact", valid_until=today)
         assert "Accreditation verified — Example Association — Quality Mark" in client.get(
             group.get_absolute_url()).content.decode()
+
+
+class TestTheLastValidDay:
+    """The field's hint says where its value came from, and says nothing was proposed when nothing was."""
+
+    def review_page(self, group, coordinator, reviewer, body, **data):
+        logged_in(coordinator).post(claims_url(group), claim_data(body, **data))
+        claim = AccreditationClaim.objects.get(group=group)
+        return logged_in(reviewer).get(review_url(claim)).content.decode()
+
+    def test_a_body_with_a_renewal_period_proposes_a_date_and_says_so(self, group, coordinator, reviewer, bodies):
+        page = self.review_page(group, coordinator, reviewer, bodies["leading-lights"])
+        proposed = add_months(timezone.localdate(), 36)
+        assert f'name="verify-valid_until" value="{proposed.isoformat()}"' in page
+        assert "Proposed from the body's renewal period (every 3 years), counted from today." in page
+
+    def test_a_body_without_one_proposes_nothing_and_says_so(self, group, coordinator, reviewer, bodies):
+        page = self.review_page(group, coordinator, reviewer, bodies["other"], scope="organisation",
+                                other_body_name="Example Association", other_body_url="https://association.example/")
+        assert re.search(r'<input type="date" name="verify-valid_until"(?![^>]*value=)[^>]*>', page)
+        assert "No renewal period is on record for this body, so no date is proposed" in page
+        assert "Proposed from" not in page
 
 
 class TestReject:

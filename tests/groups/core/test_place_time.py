@@ -61,6 +61,18 @@ class TestPlaceSearch:
         assert page.index("km away") < page.index("no travel") < page.index(">online<")
         assert "within 25 km of Leeds, England, United Kingdom" in page
 
+    def test_each_part_of_a_place_search_has_its_heading(self, client, yorkshire):
+        page = client.get("/groups/?near=Leeds&sort=distance").content.decode()
+        within = '<li class="cards__divider"><h3>Within 25 km of Leeds, England, United Kingdom</h3></li>'
+        no_travel = '<li class="cards__divider"><h3>Online or by phone — no travel</h3></li>'
+        assert page.count(within) == 1 and page.count(no_travel) == 1
+        assert page.index(within) < page.index(">leeds<") < page.index(">bradford<") < page.index(no_travel)
+        assert page.index(no_travel) < page.index(">online<")
+        # Nothing within reach: only the no-travel heading; no place: no headings at all.
+        far = client.get("/groups/?near=London&radius=5").content.decode()
+        assert "<h3>Within 5 km of" not in far and no_travel in far
+        assert "cards__divider" not in client.get("/groups/").content.decode()
+
     def test_an_in_person_only_search_drops_online_groups(self, client, yorkshire):
         assert result_slugs(api(client, "?near=Leeds&format=in-person")) == ["bradford", "leeds"]
 

@@ -1,6 +1,7 @@
 """The search of /groups/ and /api/v1/groups/: filters, keywords, facets, paging and bad input."""
 
 import itertools
+import re
 
 import pytest
 
@@ -239,6 +240,14 @@ class TestPageContent:
                      "Donation", "English, French", "A warm evening group.", "Next meeting", "London time"]:
             assert text in page, text
         assert "Secret Street" not in page
+
+    def test_a_card_says_how_a_group_meets_once(self, client, make_group):
+        make_group("Online Circle", formats=["online"])
+        make_group("Phone Line", formats=["online", "phone"])
+        make_group("Harbour Circle", formats=["in-person"], place={"city": "Leeds", "address_visibility": "area-only"})
+        page = client.get("/groups/").content.decode()
+        meets = re.findall(r"<dt>Meets</dt><dd>(.*?)</dd>", page)
+        assert sorted(meets) == ["In person · Leeds", "Online", "Online, Phone"], meets
 
     def test_no_results_offers_filters_to_relax_and_help_now(self, client, directory):
         page = client.get("/groups/?type=therapeutic&language=ar&cost=fee").content.decode()

@@ -89,6 +89,16 @@ class TestGroupPage:
         ]:
             assert text in page, text
 
+    def test_links_read_as_words_with_the_site_they_lead_to(self, client, make_group):
+        make_group("Evening Circle", slug="evening", host_name="Calm Trust",
+                   host_website="https://www.calm.example/about/our-groups", contact_url="https://calm.example/contact")
+        page = client.get("/groups/evening/").content.decode()
+        assert ('<a href="https://www.calm.example/about/our-groups" rel="noopener noreferrer">Calm Trust</a> '
+                '<span class="link-site">(calm.example)</span>') in page
+        assert ('<a href="https://calm.example/contact" rel="noopener noreferrer">Contact Evening Circle</a> '
+                '<span class="link-site">(calm.example)</span>') in page
+        assert ">https://" not in page  # no web address is the words of a link
+
     def test_coordinator_text_is_shown_as_plain_text_paragraphs(self, client, make_group):
         make_group("Safe", slug="safe", description="<script>alert(1)</script>\n\nSecond <b>para</b>")
         page = client.get("/groups/safe/").content.decode()
@@ -158,6 +168,17 @@ class TestExplanationPages:
         response = client.get(f"/guide/{slug}/")
         assert response.status_code == 200
         assert f'href="/guide/{slug}/"' in client.get("/guide/").content.decode()
+
+    def test_the_safety_page_says_what_history_keeps_of_a_group_and_a_search(self, client, make_group):
+        page = client.get("/safety/").content.decode()
+        assert "What your history shows of SupportFinder" in page
+        assert "a group’s page carries the group’s name" in page.replace("'", "’").replace("&#x27;", "’")
+        assert "keeps the words and the place you searched for in its address" in page
+        # What it describes is so: the group's name is in its page's title, the words in a search's title.
+        make_group("Evening Circle", slug="evening-circle")
+        assert "<title>Evening Circle · SupportFinder</title>" in client.get("/groups/evening-circle/").content.decode()
+        search = client.get("/groups/?q=court&near=Leeds").content.decode()
+        assert "<title>Groups matching “court” · SupportFinder</title>" in search
 
     def test_unknown_guide_page_is_a_404(self, client):
         assert client.get("/guide/nothing-here/").status_code == 404
