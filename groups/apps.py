@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class GroupsConfig(AppConfig):
@@ -27,3 +27,16 @@ class GroupsConfig(AppConfig):
         post_save.connect(next_meetings.on_group_saved, sender=group, dispatch_uid="next-meeting-group")
         post_save.connect(next_meetings.on_meeting_changed, sender=meeting, dispatch_uid="next-meeting-saved")
         post_delete.connect(next_meetings.on_meeting_changed, sender=meeting, dispatch_uid="next-meeting-deleted")
+
+        # The directory version (issue 12): every write a search can show changes it in the same transaction,
+        # so each worker knows when to rebuild its search index (groups.directory.facet_index).
+        from groups.core import directory_version
+        from groups.core.vocabulary import M2M_FIELDS, TAXONOMIES
+
+        watched = [group, meeting, self.get_model("Place"), self.get_model("AccreditationClaim")]
+        for model in watched + [taxonomy.model for taxonomy in TAXONOMIES]:
+            for signal in (post_save, post_delete):
+                signal.connect(directory_version.on_change, sender=model, dispatch_uid=f"directory-version-{model}")
+        for name in M2M_FIELDS:
+            m2m_changed.connect(directory_version.on_change, sender=getattr(group, name).through,
+                                dispatch_uid=f"directory-version-{name}")

@@ -1,0 +1,184 @@
+"""The search index of issue 12: the published directory in memory, one compressed bitmap per filter option.
+
+Groups are numbered by their rank in the default display order (name, then id, as the database sorts them),
+so a set of groups is a Roaring bitmap of ranks and a page of results in that order is a range of its set
+bits. A filter is an intersection across parameters of unions within one; a facet count is one intersection's
+cardinality. Besides the bitmaps the index keeps what ordering needs: each group's stored next meeting and
+search point.
+
+The database stays the only source of truth. The index is built from it in a few flat queries (values_list,
+no model instances) for one directory version (groups.core.directory_version.key(): a token every write
+changes, and today's date), and each worker keeps the one for the version it last saw: current_index() reads
+the version once per request and rebuilds when it differs.
+"""
+
+import threading
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from pyroaring import BitMap, FrozenBitMap
+
+from groups.accreditation.selectors import current_claims
+from groups.core import directory_version
+from groups.core.models import Group, MeetingTime
+from groups.core.models.querysets import ON_REQUEST, PUBLIC
+from groups.core.vocabulary import BY_ARRANGEMENT, TAXONOMIES, TIMES_OF_DAY
+
+EMPTY = FrozenBitMap()
+NEVER = float("inf")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Results of keyword and place searches kept per index (so per version): the most recently used win.
+CACHE_SIZE = 256
+
+
+def microseconds(moment):
+    """An aware datetime as whole microseconds since 1970 (exact, unlike a float timestamp); None -> NEVER."""
+    return NEVER if moment is None else (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def time_bucket(start_time):
+    """The time-of-day slug a meeting's local start time falls in, or None (night, or no time)."""
+    if start_time is None:
+        return None
+    for period in TIMES_OF_DAY:
+        if period.start <= start_time < period.end:
+            return period.slug
+    return None
+
+
+class LRU:
+    """A small least-recently-used cache (keyword and place searches of one index)."""
+
+    def __init__(self, size=CACHE_SIZE):
+        self.size, self.items = size, OrderedDict()
+
+    def get(self, key, compute):
+        if key in self.items:
+            self.items.move_to_end(key)
+            return self.items[key]
+        value = self.items[key] = compute()
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
+        return value
+
+
+@dataclass
+class FacetIndex:
+    key: tuple
+    ids: list  # rank -> group id
+    rank_of: dict  # group id -> rank
+    all: FrozenBitMap
+    terms_by_param: dict  # param -> term instances in display order (what taxonomy_terms() gives)
+    terms: dict  # param -> {term id: bitmap}
+    remote: FrozenBitMap  # meets_remotely: listed in a place search whatever the distance
+    accredited: FrozenBitMap  # a current verified claim today (key[1])
+    hidden_in_person: FrozenBitMap  # location only on request and meets only in person (on_request_elsewhere)
+    meetings: dict  # (weekday or None, time-of-day slug or None) -> bitmap of groups with such a meeting
+    next_at: list  # rank -> stored next meeting in microseconds, NEVER for none
+    next_order: list  # ranks by (stored next meeting, rank): nulls last, as the SQL sorts them
+    next_sorted: list  # next_at of next_order, for bisecting "already passed"
+    point: list  # rank -> (latitude, longitude, public address) of a group that may be located, or None
+    by_latitude: list  # ranks of located groups by latitude
+    latitudes: list  # their latitudes, for bisecting a band
+    keyword_cache: LRU = field(default_factory=LRU)
+    place_cache: LRU = field(default_factory=LRU)
+
+    def slug_ids(self, param, slugs):
+        wanted = set(slugs)
+        return [term.pk for term in self.terms_by_param[param] if term.slug in wanted]
+
+    def term_set(self, param, slugs):
+        """Groups filed under any of the slugs of one taxonomy."""
+        return BitMap.union(BitMap(), *[self.terms[param].get(pk, EMPTY) for pk in self.slug_ids(param, slugs)])
+
+    def meeting_set(self, days, times):
+        """Groups with one meeting both on one of the days and in one of the times of day (either may be empty)."""
+        day_numbers = {["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(day) for day in days}
+        chosen = [bitmap for (weekday, bucket), bitmap in self.meetings.items()
+                  if (not days or weekday in day_numbers) and (not times or bucket in times)]
+        return BitMap.union(BitMap(), *chosen)
+
+    def pks(self, ranks):
+        ids = self.ids
+        return [ids[rank] for rank in ranks]
+
+    def in_latitude_band(self, low, high):
+        return self.by_latitude[bisect_left(self.latitudes, low):bisect_right(self.latitudes, high)]
+
+
+def _bitmaps(pairs):
+    """{value: FrozenBitMap of ranks} from (rank, value) pairs."""
+    found = {}
+    for rank, value in pairs:
+        found.setdefault(value, []).append(rank)
+    return {value: FrozenBitMap(ranks) for value, ranks in found.items()}
+
+
+def _term_bitmaps(taxonomy, rank_of, costs):
+    if not taxonomy.is_many:
+        return _bitmaps((rank, cost) for rank, cost in enumerate(costs) if cost is not None)
+    through = getattr(Group, taxonomy.field).through
+    links = through.objects.values_list("group_id", f"{taxonomy.model._meta.model_name}_id")
+    return _bitmaps((rank_of[group], term) for group, term in links.iterator(chunk_size=20_000) if group in rank_of)
+
+
+def _meeting_bitmaps(rank_of):
+    rows = MeetingTime.objects.exclude(frequency=BY_ARRANGEMENT).values_list("group_id", "weekday", "start_time")
+    return _bitmaps(
+        (rank_of[group], (weekday, time_bucket(start)))
+        for group, weekday, start in rows.iterator(chunk_size=20_000) if group in rank_of
+    )
+
+
+GROUP_COLUMNS = ("pk", "cost_id", "meets_remotely", "next_meeting_at", "place__search_latitude",
+                 "place__search_longitude", "place__address_visibility")
+
+
+def build(key):
+    """The index of the published directory, read in 10 + 7 queries (the groups, six kinds of term link, the
+    meetings, the current claims, and each taxonomy's terms)."""
+    terms_by_param = {taxonomy.param: list(taxonomy.model.objects.all()) for taxonomy in TAXONOMIES}
+    rows = list(Group.objects.published().order_by("name", "pk").values_list(*GROUP_COLUMNS))
+    ids = [row[0] for row in rows]
+    rank_of = {pk: rank for rank, pk in enumerate(ids)}
+    costs = [row[1] for row in rows]
+    next_at = [microseconds(row[3]) for row in rows]
+    next_order = sorted(range(len(rows)), key=lambda rank: (next_at[rank], rank))
+    point = [
+        (lat, lng, visibility == PUBLIC) if lat is not None and visibility != ON_REQUEST else None
+        for _pk, _cost, _remote, _next, lat, lng, visibility in rows
+    ]
+    by_latitude = sorted((rank for rank, where in enumerate(point) if where), key=lambda rank: point[rank][0])
+    claims = current_claims(key[1]).values_list("group_id", flat=True)
+    return FacetIndex(
+        key=key, ids=ids, rank_of=rank_of, all=FrozenBitMap(range(len(rows))), terms_by_param=terms_by_param,
+        terms={taxonomy.param: _term_bitmaps(taxonomy, rank_of, costs) for taxonomy in TAXONOMIES},
+        remote=FrozenBitMap(rank for rank, row in enumerate(rows) if row[2]),
+        accredited=FrozenBitMap(rank_of[pk] for pk in claims if pk in rank_of),
+        hidden_in_person=FrozenBitMap(rank for rank, row in enumerate(rows) if row[6] == ON_REQUEST and not row[2]),
+        meetings=_meeting_bitmaps(rank_of),
+        next_at=next_at, next_order=next_order, next_sorted=[next_at[rank] for rank in next_order],
+        point=point, by_latitude=by_latitude, latitudes=[point[rank][0] for rank in by_latitude],
+    )
+
+
+_lock = threading.Lock()
+_current = {"index": None}
+
+
+def current_index():
+    """This worker's index for the directory as it is now: one read of the version, a rebuild when it changed.
+
+    The version is read before the data, so an index is never labelled newer than what it holds (at worst it
+    is rebuilt once more).
+    """
+    key = directory_version.key()
+    index = _current["index"]
+    if index is None or index.key != key:
+        with _lock:
+            index = _current["index"]
+            if index is None or index.key != key:
+                index = _current["index"] = build(key)
+    return index
