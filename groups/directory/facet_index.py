@@ -24,7 +24,7 @@ from groups.accreditation.selectors import current_claims
 from groups.core import directory_version
 from groups.core.models import Group, MeetingTime
 from groups.core.models.querysets import ON_REQUEST, PUBLIC
-from groups.core.vocabulary import BY_ARRANGEMENT, TAXONOMIES, TIMES_OF_DAY
+from groups.core.vocabulary import BY_ARRANGEMENT, TAXONOMIES, TIMES_OF_DAY, WEEKDAY_SLUGS
 
 EMPTY = FrozenBitMap()
 NEVER = float("inf")
@@ -95,7 +95,7 @@ class FacetIndex:
 
     def meeting_set(self, days, times):
         """Groups with one meeting both on one of the days and in one of the times of day (either may be empty)."""
-        day_numbers = {["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(day) for day in days}
+        day_numbers = {WEEKDAY_SLUGS.index(day) for day in days}
         chosen = [bitmap for (weekday, bucket), bitmap in self.meetings.items()
                   if (not days or weekday in day_numbers) and (not times or bucket in times)]
         return BitMap.union(BitMap(), *chosen)
