@@ -82,6 +82,8 @@ class FacetIndex:
     point: list  # rank -> (latitude, longitude, public address) of a group that may be located, or None
     by_latitude: list  # ranks of located groups by latitude
     latitudes: list  # their latitudes, for bisecting a band
+    # rank -> (next meeting, when computed), for groups whose stored next meeting has passed
+    corrected: dict = field(default_factory=dict)
     keyword_cache: LRU = field(default_factory=LRU)
     place_cache: LRU = field(default_factory=LRU)
 

@@ -30,10 +30,12 @@ def keyword_set(index, words):
 
 
 def keyword_order(index, words):
-    """Ranks of the matching groups by relevance, then name and id: one query per (words, version)."""
+    """Ranks of the matching groups by relevance, then name and id, and {rank: position}: one query per
+    (words, version)."""
     def compute():
         ranked = Group.objects.published().matching(words).ranked(words).order_by("-relevance", "name", "pk")
-        return [index.rank_of[pk] for pk in ranked.values_list("pk", flat=True) if pk in index.rank_of]
+        order = [index.rank_of[pk] for pk in ranked.values_list("pk", flat=True) if pk in index.rank_of]
+        return order, {rank: position for position, rank in enumerate(order)}
     return index.keyword_cache.get(("rank", words), compute)
 
 
@@ -185,9 +187,16 @@ def by_rank(section, start, stop):
     return list(section[start:stop])
 
 
-def following(order):
-    """An order for sections following a list of ranks (relevance): filtered, stopped at the slice's end."""
+# A section this many times smaller than the whole order is sorted by itself rather than found by scanning it.
+SPARSE = 16
+
+
+def following(order, position):
+    """An order for sections following a list of ranks (relevance, with {rank: position in it}): the list
+    filtered and stopped at the slice's end, or a sparse section sorted by position."""
     def ranks(section, start, stop):
+        if len(section) * SPARSE < len(order):
+            return sorted(section, key=position.__getitem__)[start:stop]
         return list(islice((rank for rank in order if rank in section), start, stop))
     return ranks
 
@@ -223,7 +232,10 @@ def by_next_meeting(index, fresh):
     """Stored next meetings, those that have passed replaced by `fresh` ({rank: microseconds}), merged in order."""
     def ranks(section, start, stop):
         corrected = sorted((value, rank) for rank, value in fresh.items() if rank in section)
-        rest = ((index.next_at[rank], rank) for rank in index.next_order if rank in section and rank not in fresh)
+        if len(section) * SPARSE < len(index.next_order):
+            rest = sorted((index.next_at[rank], rank) for rank in section if rank not in fresh)
+        else:
+            rest = ((index.next_at[rank], rank) for rank in index.next_order if rank in section and rank not in fresh)
         return [rank for _key, rank in islice(heapq.merge(corrected, rest), start, stop)]
     return ranks
 
@@ -232,7 +244,7 @@ def ordered(search, params, current, fresh=None):
     """The results as an Ordered sequence for the sort (fresh: corrected next meetings for sort=next)."""
     index = search.index
     if params.sort == "relevance":
-        order = following(keyword_order(index, params.q))
+        order = following(*keyword_order(index, params.q))
     elif params.sort == "distance":
         order = by_distance(index, params.origin, search.reach)
     elif params.sort == "next":

@@ -222,15 +222,24 @@ def search_groups(querydict, page_size=None):
 
 
 def fresh_next_meetings(index, current, now):
-    """{rank: next meeting in microseconds} for the current results whose stored one has passed (two queries,
-    none when none has); None when more than MAX_CORRECTED have (see by_stored_next_meeting)."""
+    """{rank: next meeting in microseconds} for the current results whose stored one has passed (two queries
+    when one has not been corrected yet); None when more than MAX_CORRECTED have (see by_stored_next_meeting)."""
     passed = fast_search.passed_next_meetings(index, current, now)
     if len(passed) > MAX_CORRECTED:
         return None
-    if not passed:
-        return {}
-    fresh = next_meetings.compute(Group.objects.filter(pk__in=index.pks(passed)), now)
-    return {index.rank_of[pk]: microseconds(value) for pk, value in fresh.items()}
+    # A corrected value stays exact until it passes in turn (see groups.core.next_meetings), so the index keeps
+    # it: each group is read again only once its next meeting has passed.
+    at = microseconds(now)
+    stale = [rank for rank in passed if not _still_exact(index.corrected.get(rank), at)]
+    if stale:
+        fresh = next_meetings.compute(Group.objects.filter(pk__in=index.pks(stale)), now)
+        index.corrected.update({index.rank_of[pk]: (microseconds(value), at) for pk, value in fresh.items()})
+    return {rank: index.corrected[rank][0] for rank in passed}
+
+
+def _still_exact(corrected, at):
+    """A corrected next meeting (value, computed at) is exact at `at` if computed before and not yet passed."""
+    return corrected is not None and corrected[1] <= at <= corrected[0]
 
 
 def groups_in_order(ids):

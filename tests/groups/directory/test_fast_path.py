@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.http import QueryDict
 from django.utils import timezone
 
+from groups.core import next_meetings
 from groups.core.models import Group
 from groups.directory.params import parse_search_params
 from groups.directory.selectors import (
@@ -77,6 +78,17 @@ def test_passed_next_meetings_are_corrected_when_read_without_writing(many_group
     with mock.patch("django.utils.timezone.now", return_value=later):
         assert shown_order("sort=next") == reference_order("sort=next")
     assert Group.objects.filter(next_meeting_at__lt=later).count() == passed  # a GET writes nothing
+
+
+@pytest.mark.django_db
+def test_corrected_next_meetings_are_kept_until_they_pass_in_turn(many_groups):
+    later = timezone.now() + datetime.timedelta(days=4.2)
+    with mock.patch("django.utils.timezone.now", return_value=later), \
+            mock.patch("groups.core.next_meetings.compute", wraps=next_meetings.compute) as compute:
+        shown_order("sort=next")
+        assert compute.call_count == 1
+        assert shown_order("sort=next") == reference_order("sort=next")
+    assert compute.call_count == 1  # the second search read no meetings: the corrected values were kept
 
 
 @pytest.mark.django_db
