@@ -243,9 +243,12 @@ def _still_exact(corrected, at):
 
 
 def groups_in_order(ids):
-    """The page's groups, with everything a card shows, in the order of `ids`."""
-    by_id = {group.pk: group for group in for_cards(Group.objects.filter(pk__in=ids))}
-    return [by_id[pk] for pk in ids]
+    """The page's groups, with everything a card shows, in the order of `ids`.
+
+    Still published ones only: one unpublished or deleted since the version was read is left out, not shown.
+    """
+    by_id = {group.pk: group for group in for_cards(Group.objects.published().filter(pk__in=ids))}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _page_number(params, paginator):

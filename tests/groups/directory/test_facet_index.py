@@ -77,3 +77,12 @@ def test_bulk_writes_announce_themselves(make_group):
     assert directory_version.key() == before  # what bulk_create alone does: hence the explicit bump() calls
     directory_version.bump()
     assert directory_version.key() != before
+
+
+def test_a_group_unpublished_after_the_version_was_read_is_left_out_of_the_page(client, make_group):
+    make_group("Stays")
+    leaving = make_group("Leaves")
+    assert names(client) == ["Leaves", "Stays"]
+    with mock.patch("groups.core.directory_version.key", return_value=facet_index.current_index().key):
+        Group.objects.filter(pk=leaving.pk).update(status=Group.Status.CLOSED)  # as if between two reads
+        assert names(client) == ["Stays"]
