@@ -201,14 +201,19 @@ def following(order, position):
     return ranks
 
 
-def by_distance(index, origin, reach):
-    def ranks(section, start, stop):
+def distance_order(index, origin, reach, within):
+    """The groups within reach (within=True), or those listed for needing no travel, by (distance shown, rank),
+    and {rank: position}: computed once per place and version, then filtered per search like relevance."""
+    def compute():
+        ranks = reach.within if within else index.remote - reach.within
         keyed = []
-        for rank in section:
+        for rank in ranks:
             distance = distance_shown(index, origin, reach, rank)
             keyed.append((NEVER if distance is None else distance, rank))
-        return [rank for _key, rank in heapq.nsmallest(stop, keyed)[start:stop]]
-    return ranks
+        order = [rank for _key, rank in sorted(keyed)]
+        return order, {rank: position for position, rank in enumerate(order)}
+    key = ("by distance", within, origin.latitude, origin.longitude, origin.radius_km)
+    return index.place_cache.get(key, compute)
 
 
 def passed_next_meetings(index, current, now):
@@ -243,10 +248,14 @@ def by_next_meeting(index, fresh):
 def ordered(search, params, current, fresh=None):
     """The results as an Ordered sequence for the sort (fresh: corrected next meetings for sort=next)."""
     index = search.index
+    if params.sort == "distance":  # only with a place (groups.directory.params._parse_sort)
+        near = current & search.reach.within
+        return Ordered(index, [
+            (near, following(*distance_order(index, params.origin, search.reach, within=True))),
+            (current - near, following(*distance_order(index, params.origin, search.reach, within=False))),
+        ])
     if params.sort == "relevance":
         order = following(*keyword_order(index, params.q))
-    elif params.sort == "distance":
-        order = by_distance(index, params.origin, search.reach)
     elif params.sort == "next":
         order = by_next_meeting(index, fresh or {})
     else:
