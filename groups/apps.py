@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class GroupsConfig(AppConfig):
@@ -31,3 +31,16 @@ class GroupsConfig(AppConfig):
         # The messages sent to those groups (groups.contact): connected after the groups' receivers, so the data
         # download lists the groups first (deleting gives the same result in either order).
         from groups.contact import account_hooks as contact_account_hooks  # noqa: F401
+
+        # The directory version (issue 12): every write a search can show changes it in the same transaction,
+        # so each worker knows when to rebuild its search index (groups.directory.facet_index).
+        from groups.core import directory_version
+        from groups.core.vocabulary import M2M_FIELDS, TAXONOMIES
+
+        watched = [group, meeting, self.get_model("Place"), self.get_model("AccreditationClaim")]
+        for model in watched + [taxonomy.model for taxonomy in TAXONOMIES]:
+            for signal in (post_save, post_delete):
+                signal.connect(directory_version.on_change, sender=model, dispatch_uid=f"directory-version-{model}")
+        for name in M2M_FIELDS:
+            m2m_changed.connect(directory_version.on_change, sender=getattr(group, name).through,
+                                dispatch_uid=f"directory-version-{name}")

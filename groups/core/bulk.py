@@ -23,7 +23,7 @@ from django.db import connection, models
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from groups.core import next_meetings
+from groups.core import directory_version, next_meetings
 from groups.core.models import Group, MeetingTime, Place
 from groups.core.search import REMOTE_FORMATS, build_search_text, refresh_search_vectors
 from groups.core.vocabulary import M2M_FIELDS, TAXONOMY_BY_FIELD
@@ -159,6 +159,7 @@ class BulkWriter:
             through.objects.bulk_create(links[name], batch_size=self.batch_size)
             self.totals["links"] += len(links[name])
         self.totals["groups"] += len(groups)
+        directory_version.bump()  # bulk_create sends no signal: the search indexes must learn of the new groups
         return [group.pk for group in groups]
 
     def prepare(self, new):

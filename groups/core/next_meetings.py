@@ -15,7 +15,7 @@ from datetime import UTC
 
 from django.utils import timezone
 
-from groups.core import schedule
+from groups.core import directory_version, schedule
 from groups.core.models import Group, MeetingTime
 
 PATTERN_FIELDS = ("frequency", "weekday", "interval_weeks", "week_of_month", "starts_on", "start_time")
@@ -47,6 +47,8 @@ def store(groups, now=None):
             changed.append(Group(pk=pk, next_meeting_at=value))
     # bulk_update, not save(): no signal, no updated_at change (nothing a person edited).
     Group.objects.bulk_update(changed, ["next_meeting_at"], batch_size=1000)
+    if changed:
+        directory_version.bump()  # bulk_update sends no signal; the search index orders by these values
     return len(changed)
 
 

@@ -6,7 +6,6 @@ The search will be rebuilt for speed from an in-memory index (issue 12): filtere
 ordered are the seams, each answerable another way with the same results.
 """
 
-from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -22,50 +21,11 @@ from groups.core import next_meetings, schedule
 from groups.core.models import Group, MeetingTime
 from groups.core.models.querysets import ON_REQUEST
 from groups.core.vocabulary import M2M_FIELDS
+from groups.directory import fast_search
+from groups.directory.facet_index import current_index, microseconds
 from groups.directory.keywords import keyword_hints
-from groups.directory.params import FACETS, SearchParams, parse_search_params
-
-
-@dataclass
-class FacetOption:
-    slug: str
-    name: str
-    description: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class FacetGroup:
-    param: str
-    label: str
-    options: list
-
-    @property
-    def has_selection(self):
-        return any(option.selected for option in self.options)
-
-
-@dataclass
-class SearchResult:
-    params: SearchParams
-    page: object
-    paginator: Paginator
-    facets: list
-    accredited_count: int
-    terms_by_param: dict = field(default_factory=dict)
-    keyword_hints: object = None  # groups.directory.keywords.KeywordHints: a spelling or a place to offer
-
-    @property
-    def count(self):
-        return self.paginator.count
-
-    # In a place search: how many groups matching the other choices keep their location for after contact.
-    on_request_count: int = 0
-
-    @property
-    def warnings(self):
-        return self.params.shown_warnings()
+from groups.directory.params import FACETS, parse_search_params
+from groups.directory.results import FacetGroup, FacetOption, SearchResult
 
 
 def taxonomy_terms():
@@ -77,9 +37,13 @@ def known_slugs(terms_by_param):
     return {param: {term.slug for term in terms} for param, terms in terms_by_param.items()}
 
 
-def count_for_query(querydict, terms_by_param):
-    """How many published groups a query string would return (warnings discarded)."""
-    return filtered_groups(parse_search_params(querydict, known_slugs(terms_by_param))).count()
+def count_for_query(querydict, terms_by_param, index=None):
+    """How many published groups a query string would return (warnings discarded); from the facet index
+    when given one (SearchResult.index), in SQL otherwise."""
+    params = parse_search_params(querydict, known_slugs(terms_by_param))
+    if index is None:
+        return filtered_groups(params).count()
+    return len(fast_search.search_filter(index, params).results())
 
 
 def filtered_groups(params, exclude=None):
@@ -227,7 +191,87 @@ def facet_counts(params, terms_by_param, total, fast=True):
 
 
 def search_groups(querydict, page_size=None):
-    """Run a search from a query string: results page, facet counts and warnings."""
+    """Run a search from a query string: results page, facet counts and warnings.
+
+    Answered from this worker's facet index (groups.directory.facet_index), with the same results as
+    search_groups_sql: one read of the directory version, the keyword's or place's matching ids when not
+    already cached for this version, corrected next meetings when some have passed, and the page's groups.
+    """
+    index = current_index()
+    params = parse_search_params(querydict, known_slugs(index.terms_by_param))
+    search = fast_search.search_filter(index, params)
+    current = search.results()
+    fresh = {}
+    if params.sort == "next":
+        fresh = fresh_next_meetings(index, current, timezone.now())
+        if fresh is None:
+            return search_groups_sql(querydict, page_size)
+    paginator = Paginator(fast_search.ordered(search, params, current, fresh),
+                          page_size or settings.SEARCH_PAGE_SIZE, allow_empty_first_page=True)
+    page = paginator.page(_page_number(params, paginator))
+    page.object_list = groups_in_order(page.object_list)
+    fast_search.annotate_places(page.object_list, search, params)
+    facets = [
+        FacetGroup(facet.param, facet.label, [FacetOption(term.slug, term.name, term.description, count, chosen)
+                                              for term, count, chosen in options])
+        for facet, options in zip(FACETS, fast_search.facet_counts(search, params, current).values(), strict=True)
+    ]
+    result = SearchResult(params, page, paginator, facets, current.intersection_cardinality(index.accredited),
+                          index.terms_by_param, index=index)
+    if params.origin:
+        result.on_request_count = search.results(exclude="near").intersection_cardinality(index.hidden_in_person)
+    result.keyword_hints = keyword_hints(params)
+    return result
+
+
+def fresh_next_meetings(index, current, now):
+    """{rank: next meeting in microseconds} for the current results whose stored one has passed (two queries
+    when one has not been corrected yet); None when more than MAX_CORRECTED have (see by_stored_next_meeting)."""
+    passed = fast_search.passed_next_meetings(index, current, now)
+    if len(passed) > MAX_CORRECTED:
+        return None
+    # A corrected value stays exact until it passes in turn (see groups.core.next_meetings), so the index keeps
+    # it: each group is read again only once its next meeting has passed.
+    at = microseconds(now)
+    stale = [rank for rank in passed if not _still_exact(index.corrected.get(rank), at)]
+    if stale:
+        fresh = next_meetings.compute(Group.objects.filter(pk__in=index.pks(stale)), now)
+        index.corrected.update({index.rank_of[pk]: (microseconds(value), at) for pk, value in fresh.items()})
+    return {rank: index.corrected[rank][0] for rank in passed}
+
+
+def _still_exact(corrected, at):
+    """A corrected next meeting (value, computed at) is exact at `at` if computed before and not yet passed."""
+    return corrected is not None and corrected[1] <= at <= corrected[0]
+
+
+def groups_in_order(ids):
+    """The page's groups, with everything a card shows, in the order of `ids`.
+
+    Still published ones only: one unpublished or deleted since the version was read is left out, not shown.
+    """
+    by_id = {group.pk: group for group in for_cards(Group.objects.published().filter(pk__in=ids))}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _page_number(params, paginator):
+    """The page asked for, or the last one with a warning when it does not exist."""
+    if params.page > paginator.num_pages:
+        params.warn(
+            _("There is no page %(asked)s: this is the last page, page %(last)s.")
+            % {"asked": params.page, "last": paginator.num_pages}
+        )
+        params.page = paginator.num_pages
+    return params.page
+
+
+def search_groups_sql(querydict, page_size=None):
+    """Run a search from a query string: results page, facet counts and warnings.
+
+    The straightforward computation in SQL (20 to 30 queries), kept as the reference the index-based
+    search_groups is compared with (tests/groups/directory/test_fast_path.py) and for sort=next when too
+    many stored next meetings have passed.
+    """
     terms_by_param = taxonomy_terms()
     params = parse_search_params(querydict, known_slugs(terms_by_param))
     results = ordered(filtered_groups(params), params)
@@ -241,13 +285,7 @@ def search_groups(querydict, page_size=None):
         paginator = Paginator(ordered_ids, page_size, allow_empty_first_page=True)
     else:
         paginator = Paginator(for_cards(results), page_size, allow_empty_first_page=True)
-    if params.page > paginator.num_pages:
-        params.warn(
-            _("There is no page %(asked)s: this is the last page, page %(last)s.")
-            % {"asked": params.page, "last": paginator.num_pages}
-        )
-        params.page = paginator.num_pages
-    page = paginator.page(params.page)
+    page = paginator.page(_page_number(params, paginator))
     if by_next and not corrected:
         by_id = {group.pk: group for group in for_cards(results).filter(pk__in=page.object_list)}
         page.object_list = [by_id[pk] for pk in page.object_list]

@@ -36,7 +36,7 @@ def group_list(request):
 def relax_suggestions(chips, result):
     """For a search with no results: each active filter, with the count its removal would give."""
     return [
-        (chip, count_for_query(QueryDict(chip.remove_url.lstrip("?")), result.terms_by_param))
+        (chip, count_for_query(QueryDict(chip.remove_url.lstrip("?")), result.terms_by_param, result.index))
         for chip in chips[:10]
     ]
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.permissions import email_verified
 from groups.coordination.listing import CONTENT_FIELDS, PLACE_FIELDS, ListingContent, listing_save
 from groups.coordination.models import ModerationDecision
+from groups.core import directory_version
 from groups.core.models import Group, MeetingTime, Place
 from groups.core.search import REMOTE_FORMATS, build_search_text, refresh_search_vectors
 from groups.core.vocabulary import M2M_FIELDS, TAXONOMIES
@@ -81,6 +82,7 @@ def create_groups(plans, user, now):
         [ModerationDecision(group=group, action=ModerationDecision.Action.SUBMITTED, actor=user, created_at=now,
                             reason="Imported from a CSV file.") for group in groups], batch_size=BATCH)
     refresh_search_vectors(Group.objects.filter(status=Group.Status.PENDING, submitted_at=now, submitted_by=user))
+    directory_version.bump()  # bulk_create sends no signal (pending groups are not listed, but terms may be new)
     return groups
 
 

@@ -1,5 +1,6 @@
 """The listing every concern shares: a group, its place, its meeting times and the taxonomy terms it is filed under."""
 
+from .directory_version import DirectoryVersion
 from .group import Group
 from .history import CoordinatorHistory
 from .meeting import MeetingTime
@@ -9,6 +10,7 @@ from .taxonomy import AccessibilityFeature, Cost, Format, GroupType, Language, P
 __all__ = [
     "AccessibilityFeature",
     "CoordinatorHistory",
+    "DirectoryVersion",
     "Cost",
     "Format",
     "Group",

@@ -1,0 +1,38 @@
+"""The directory version: what a worker's search index was built from, checked with one read per request.
+
+bump() changes the token in the caller's transaction, so the new token and the change it announces become
+visible together. It runs from signals for every saved or deleted group, place, meeting, taxonomy term,
+term link and accreditation claim (groups.apps), and explicitly after the writes that send no signal:
+bulk inserts (groups.core.bulk, the open-data import), stored next meetings and search fields refreshed
+in bulk. key() adds today's date: a badge lapses at the end of its last valid day without any write.
+"""
+
+import secrets
+
+from django.utils import timezone
+
+from groups.core.models import DirectoryVersion
+
+ROW = 1
+
+
+def bump():
+    """A new token for the directory, written in the current transaction."""
+    token = secrets.randbits(62)
+    if not DirectoryVersion.objects.filter(pk=ROW).update(token=token):
+        DirectoryVersion.objects.update_or_create(pk=ROW, defaults={"token": token})
+
+
+def on_change(sender=None, raw=False, **kwargs):
+    """Receiver for post_save, post_delete and m2m_changed: any of them may change what the directory shows."""
+    if raw:
+        return
+    action = kwargs.get("action")
+    if action is None or action.startswith("post_"):
+        bump()
+
+
+def key(today=None):
+    """(token, today): one indexed read. Today's date is part of it so an index never outlives a badge."""
+    token = DirectoryVersion.objects.filter(pk=ROW).values_list("token", flat=True).first()
+    return (token or 0, today or timezone.localdate())

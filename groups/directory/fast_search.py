@@ -1,0 +1,277 @@
+"""A search answered from the facet index (groups.directory.facet_index): sets, counts and the order of a page.
+
+Each parameter becomes one set of ranks; the results are their intersection. Keyword and place searches get
+their sets once per (words or place, directory version): the keyword's matching ids from SQL (ranked when the
+sort asks for it), the place's groups within reach from the index's search points (a latitude band, then the
+distance in Python, computed as the SQL computes it). The order is that of groups.directory.selectors.ordered
+and by_stored_next_meeting: within reach first in a place search, then the sort, then name and id.
+selectors.search_groups_sql is the straightforward computation the tests compare this with.
+"""
+
+import heapq
+import math
+from dataclasses import dataclass, field
+from itertools import islice
+
+from pyroaring import BitMap, FrozenBitMap
+
+from groups.core import geo
+from groups.core.models import Group
+from groups.directory.facet_index import EMPTY, NEVER, microseconds
+from groups.directory.params import FACETS
+
+
+def keyword_set(index, words):
+    """Ranks of the published groups matching the words: one query per (words, version)."""
+    def compute():
+        pks = Group.objects.published().matching(words).order_by().values_list("pk", flat=True)
+        return FrozenBitMap(index.rank_of[pk] for pk in pks if pk in index.rank_of)
+    return index.keyword_cache.get(("match", words), compute)
+
+
+def keyword_order(index, words):
+    """Ranks of the matching groups by relevance, then name and id, and {rank: position}: one query per
+    (words, version)."""
+    def compute():
+        ranked = Group.objects.published().matching(words).ranked(words).order_by("-relevance", "name", "pk")
+        order = [index.rank_of[pk] for pk in ranked.values_list("pk", flat=True) if pk in index.rank_of]
+        return order, {rank: position for position, rank in enumerate(order)}
+    return index.keyword_cache.get(("rank", words), compute)
+
+
+def distance_km(lat, lng, point_lat, point_lng):
+    """The haversine distance exactly as groups.core.geo.distance_expression has the database compute it."""
+    d_lat = math.radians(point_lat - lat)
+    d_lng = math.radians(point_lng - lng)
+    a = math.sin(d_lat / 2) ** 2 + math.cos(math.radians(lat)) * math.cos(math.radians(point_lat)) * math.sin(
+        d_lng / 2) ** 2
+    return 2 * geo.EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def shown(distance, public):
+    """The distance as GroupQuerySet.near rounds it: 0.1 km for a public address, whole km and at least 1."""
+    return round(distance * 10.0) / 10.0 if public else max(1.0, float(round(distance)))
+
+
+def _longitude_test(lat, lng, radius_km, d_lat):
+    """geo.bounding_box's test on longitude, or None when every longitude passes."""
+    if abs(lat) + d_lat >= 89.0:
+        return None
+    d_lng = radius_km / (geo.KM_PER_DEGREE_LATITUDE * math.cos(math.radians(abs(lat) + d_lat)))
+    if d_lng >= 180:
+        return None
+    west, east = lng - d_lng, lng + d_lng
+    if west < -180:
+        return lambda value: value >= west + 360 or value <= east
+    if east > 180:
+        return lambda value: value >= west or value <= east - 360
+    return lambda value: west <= value <= east
+
+
+@dataclass
+class Reach:
+    within: FrozenBitMap  # groups within reach of the place
+    distance: dict  # rank -> distance shown, for those
+
+
+def within_reach(index, origin):
+    """The located groups inside geo.bounding_box and the radius, with their distances as shown."""
+    lat, lng, radius = origin.latitude, origin.longitude, origin.radius_km
+
+    def compute():
+        d_lat = radius / geo.KM_PER_DEGREE_LATITUDE
+        longitude_ok = _longitude_test(lat, lng, radius, d_lat)
+        found = {}
+        for rank in index.in_latitude_band(lat - d_lat, lat + d_lat):
+            point_lat, point_lng, public = index.point[rank]
+            if longitude_ok is None or longitude_ok(point_lng):
+                distance = distance_km(lat, lng, point_lat, point_lng)
+                if distance <= radius:
+                    found[rank] = shown(distance, public)
+        return Reach(FrozenBitMap(found), found)
+    return index.place_cache.get((lat, lng, radius), compute)
+
+
+def distance_shown(index, origin, reach, rank):
+    """The distance a card shows for any group of a place search (None when it may not be located)."""
+    if rank in reach.distance:
+        return reach.distance[rank]
+    where = index.point[rank]
+    if where is None:
+        return None
+    return shown(distance_km(origin.latitude, origin.longitude, where[0], where[1]), where[2])
+
+
+@dataclass
+class Filter:
+    """The search as sets: one per parameter given (taxonomy params, "q", "meeting", "accredited", "near")."""
+
+    index: object
+    parts: dict = field(default_factory=dict)
+    reach: Reach = None
+
+    def results(self, exclude=None):
+        """The groups matching every parameter except `exclude`."""
+        chosen = sorted((part for name, part in self.parts.items() if name != exclude), key=len)
+        result = BitMap(self.index.all)
+        for part in chosen:
+            result &= part
+        return result
+
+
+def search_filter(index, params):
+    search = Filter(index)
+    for facet in FACETS:
+        if params.selected(facet.param):
+            search.parts[facet.param] = index.term_set(facet.param, params.selected(facet.param))
+    if params.q:
+        search.parts["q"] = keyword_set(index, params.q)
+    if params.days or params.times:
+        search.parts["meeting"] = index.meeting_set(params.days, params.times)
+    if params.accredited:
+        search.parts["accredited"] = index.accredited
+    if params.origin:
+        search.reach = within_reach(index, params.origin)
+        search.parts["near"] = search.reach.within | index.remote
+    return search
+
+
+def facet_counts(search, params, current):
+    """{param: [(term, count, selected)]} with the semantics of selectors.facet_counts (see its docstring):
+    for an option chosen, the current results having it; otherwise how many the search would give with it
+    added (the current results, and those of the search without this parameter having it)."""
+    total, found = len(current), {}
+    for facet in FACETS:
+        chosen = set(params.selected(facet.param))
+        base = search.results(exclude=facet.param) if chosen else current
+        options = []
+        for term in search.index.terms_by_param[facet.param]:
+            having = search.index.terms[facet.param].get(term.pk, EMPTY)
+            in_current = current.intersection_cardinality(having)
+            if chosen and term.slug not in chosen:
+                count = total + base.intersection_cardinality(having) - in_current
+            else:
+                count = in_current
+            options.append((term, count, term.slug in chosen))
+        found[facet.param] = options
+    return found
+
+
+class Ordered:
+    """The results in the order of the page, as a sequence the Paginator slices: ids, computed for the slice.
+
+    sections: [(bitmap, order)] shown one after the other (in a place search: within reach, then no travel
+    needed); order(bitmap, start, stop) gives ranks start..stop of the section in the sort.
+    """
+
+    def __init__(self, index, sections):
+        self.index, self.sections = index, sections
+
+    def __len__(self):
+        return sum(len(section) for section, _order in self.sections)
+
+    def ranks(self, start, stop):
+        found = []
+        for section, order in self.sections:
+            size = len(section)
+            if start < size and stop > 0:
+                found += order(section, max(start, 0), min(stop, size))
+            start, stop = start - size, stop - size
+        return found
+
+    def __getitem__(self, item):
+        return self.index.pks(self.ranks(item.start or 0, item.stop))
+
+
+def by_rank(section, start, stop):
+    return list(section[start:stop])
+
+
+# A section this many times smaller than the whole order is sorted by itself rather than found by scanning it.
+SPARSE = 16
+
+
+def following(order, position):
+    """An order for sections following a list of ranks (relevance, with {rank: position in it}): the list
+    filtered and stopped at the slice's end, or a sparse section sorted by position."""
+    def ranks(section, start, stop):
+        if len(section) * SPARSE < len(order):
+            return sorted(section, key=position.__getitem__)[start:stop]
+        return list(islice((rank for rank in order if rank in section), start, stop))
+    return ranks
+
+
+def distance_order(index, origin, reach, within):
+    """The groups within reach (within=True), or those listed for needing no travel, by (distance shown, rank),
+    and {rank: position}: computed once per place and version, then filtered per search like relevance."""
+    def compute():
+        ranks = reach.within if within else index.remote - reach.within
+        keyed = []
+        for rank in ranks:
+            distance = distance_shown(index, origin, reach, rank)
+            keyed.append((NEVER if distance is None else distance, rank))
+        order = [rank for _key, rank in sorted(keyed)]
+        return order, {rank: position for position, rank in enumerate(order)}
+    key = ("by distance", within, origin.latitude, origin.longitude, origin.radius_km)
+    return index.place_cache.get(key, compute)
+
+
+def passed_next_meetings(index, current, now):
+    """Ranks of the current results whose stored next meeting is before now (a prefix of next_order)."""
+    end = bisect_before(index.next_sorted, microseconds(now))
+    return [rank for rank in index.next_order[:end] if rank in current]
+
+
+def bisect_before(values, limit):
+    low, high = 0, len(values)
+    while low < high:
+        middle = (low + high) // 2
+        if values[middle] < limit:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def by_next_meeting(index, fresh):
+    """Stored next meetings, those that have passed replaced by `fresh` ({rank: microseconds}), merged in order."""
+    def ranks(section, start, stop):
+        corrected = sorted((value, rank) for rank, value in fresh.items() if rank in section)
+        if len(section) * SPARSE < len(index.next_order):
+            rest = sorted((index.next_at[rank], rank) for rank in section if rank not in fresh)
+        else:
+            rest = ((index.next_at[rank], rank) for rank in index.next_order if rank in section and rank not in fresh)
+        return [rank for _key, rank in islice(heapq.merge(corrected, rest), start, stop)]
+    return ranks
+
+
+def ordered(search, params, current, fresh=None):
+    """The results as an Ordered sequence for the sort (fresh: corrected next meetings for sort=next)."""
+    index = search.index
+    if params.sort == "distance":  # only with a place (groups.directory.params._parse_sort)
+        near = current & search.reach.within
+        return Ordered(index, [
+            (near, following(*distance_order(index, params.origin, search.reach, within=True))),
+            (current - near, following(*distance_order(index, params.origin, search.reach, within=False))),
+        ])
+    if params.sort == "relevance":
+        order = following(*keyword_order(index, params.q))
+    elif params.sort == "next":
+        order = by_next_meeting(index, fresh or {})
+    else:
+        order = by_rank
+    if not params.origin:
+        return Ordered(index, [(current, order)])
+    near = current & search.reach.within
+    return Ordered(index, [(near, order), (current - near, order)])
+
+
+def annotate_places(groups, search, params):
+    """Give the page's groups what GroupQuerySet.near annotates: distance_shown and within_reach."""
+    if not params.origin:
+        return
+    index = search.index
+    for group in groups:
+        rank = index.rank_of[group.pk]
+        group.within_reach = rank in search.reach.within
+        group.distance_shown = distance_shown(index, params.origin, search.reach, rank)
