@@ -320,6 +320,12 @@ class IndexedWordsMatch(WordsMatch):
         for words in self.alternatives:
             conditions = []
             for forms in words:
+                # A word with several forms: first one LIKE on their common beginning, so a row without it is
+                # read once rather than once per form.
+                prefix = os.path.commonprefix(sorted(forms))
+                if len(forms) > 1 and len(prefix) >= 2:
+                    conditions.append(f"{column} LIKE %s")
+                    params.extend([*column_params, f"% {prefix}%"])
                 conditions.append("(" + " OR ".join(f"{column} LIKE %s" for _form in forms) + ")")
                 for form in sorted(forms):
                     params.extend([*column_params, f"% {form} %"])
