@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from groups.accreditation.selectors import accredited
@@ -199,7 +200,7 @@ def test_search_text_is_filled_like_build_search_text(demo):
     for group in groups:
         assert group.search_text == build_search_text(group), group.name
     if connection.vendor == "postgresql":
-        assert not Group.objects.filter(search_vector__isnull=True).exists()
+        assert not Group.objects.filter(Q(fulltext__isnull=True) | Q(fulltext__vector__isnull=True)).exists()
 
 
 def test_every_profile_in_the_fixture_becomes_published_demo_groups(demo):
@@ -279,7 +280,7 @@ def test_generated_groups_have_search_text_and_valid_rows(demo):
     statuses = set(groups.values_list("status", flat=True))
     assert Group.Status.PUBLISHED in statuses
     if connection.vendor == "postgresql":
-        assert not Group.objects.filter(search_vector__isnull=True).exists()
+        assert not Group.objects.filter(Q(fulltext__isnull=True) | Q(fulltext__vector__isnull=True)).exists()
 
 
 def test_generate_groups_refuses_to_duplicate_a_seed():

@@ -1,5 +1,6 @@
 """The listing every concern shares: a group, its place, its meeting times and the taxonomy terms it is filed under."""
 
+from .fulltext import GroupFullText
 from .group import Group
 from .history import CoordinatorHistory
 from .meeting import MeetingTime
@@ -12,6 +13,7 @@ __all__ = [
     "Cost",
     "Format",
     "Group",
+    "GroupFullText",
     "GroupType",
     "Language",
     "MeetingTime",
