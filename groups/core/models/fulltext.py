@@ -20,3 +20,6 @@ class GroupFullText(models.Model):
 
     class Meta:
         verbose_name = "group full-text vector"
+
+    def __str__(self):
+        return f"full-text vector of group {self.group_id}"

@@ -16,7 +16,9 @@ than the writing (the rows --clear deleted are reclaimed by autovacuum).
 
 import datetime
 import math
+import queue
 import random
+import threading
 import time
 from decimal import Decimal
 
@@ -80,8 +82,8 @@ class Command(BaseCommand):
                 raise CommandError(f"Synthetic groups with seed {seed} exist already; use --clear or another seed.")
             generator = Generator(seed, taxonomies, costs, bodies)
             writer = BulkWriter(batch_size)
-            for start in range(1, count + 1, batch_size):
-                writer.write([generator.make(n) for n in range(start, min(start + batch_size, count + 1))])
+            for batch in generator.batches(count, batch_size):
+                writer.write(batch)
             lexicon.directory_changed()  # no signal was sent for the new groups
         written = time.monotonic()
         analyse(writer)
@@ -156,6 +158,26 @@ class Generator:
             if all(s in formats for s in combo)
         ] or [first]
         self.phone_format = formats.get("phone")
+
+    def batches(self, count, batch_size):
+        """Groups 1 to count in batches, made one batch ahead in a thread of their own: making the next batch
+        (Python) overlaps writing this one (mostly PostgreSQL, which runs while the writer waits on it). One
+        thread makes every group in order, so the groups are the same as made one by one."""
+        ready = queue.Queue(maxsize=2)
+
+        def produce():
+            try:
+                for start in range(1, count + 1, batch_size):
+                    ready.put([self.make(n) for n in range(start, min(start + batch_size, count + 1))])
+                ready.put(None)
+            except BaseException as error:  # handed to the writing thread, which raises it
+                ready.put(error)
+
+        threading.Thread(target=produce, name="generate_groups", daemon=True).start()
+        while (batch := ready.get()) is not None:
+            if isinstance(batch, BaseException):
+                raise batch
+            yield batch
 
     def make(self, n):
         """Group number n. The order of the random choices below decides every group: keep it."""
