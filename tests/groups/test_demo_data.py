@@ -252,6 +252,19 @@ def generate(**options):
     )
 
 
+def test_clear_deletes_the_synthetic_groups_and_their_rows_and_leaves_the_demo_alone(demo):
+    def rows():
+        return (Group.objects.count(), Place.objects.count(), MeetingTime.objects.count(),
+                Group.types.through.objects.count(), Group.formats.through.objects.count())
+
+    before = rows()
+    generate(count=50, seed=3)
+    assert rows() > before
+    generate(count=0, seed=4, clear=True)
+    assert rows() == before
+    assert not Group.objects.filter(name__startswith="Synthetic group").exists()
+
+
 def test_generate_groups_is_exact_and_deterministic(demo):
     first = generate(count=200, seed=1)
     assert len(first) == 200
