@@ -119,11 +119,26 @@ def main(counts):
             rows[label] = {"path": path, "median_ms": round(statistics.median(timings), 1),
                            "p95_ms": round(p95, 1), "queries": len(queries), "results": found}
             print(f"{label:<26}{rows[label]['median_ms']:>10.1f}{p95:>10.1f}{len(queries):>9}{found:>9}")
-        report["sizes"][str(total)] = rows
+        rss = _rss_mb()
+        print(f"process memory after the mix: {rss['now']:.0f} MB RSS (peak {rss['peak']:.0f} MB), as a worker's")
+        report["sizes"][str(total)] = {**rows, "rss_mb": rss}
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"search-{vendor}.json"
     out.write_text(json.dumps(report, indent=2))
     print(f"\nWritten to {out.relative_to(ROOT)}")
+
+
+def _rss_mb():
+    """This process's resident memory now and at its peak (Linux), in MB: what a worker serving the mix holds."""
+    fields = {}
+    try:
+        for line in pathlib.Path("/proc/self/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                fields[key] = int(value.split()[0]) / 1024
+    except OSError:
+        pass
+    return {"now": round(fields.get("VmRSS", 0.0), 1), "peak": round(fields.get("VmHWM", 0.0), 1)}
 
 
 def _count(response):

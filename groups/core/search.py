@@ -9,9 +9,10 @@ A query is first read into a KeywordQuery (groups.core.lexicon gives the words, 
   of the words searched when no listed group uses it, so the remaining words still search;
 - every remaining word must match, as a whole word in any form ("raped" finds "rape", "DV" never
   "advocacy").
-PostgreSQL matches with full-text search over the weighted tsvector (name A, summary B, the rest C) and
-ranks with ts_rank; SQLite matches each word's known forms among each group's stored words (IndexedWordsMatch
-on search_words, one LIKE per form) and ranks name above summary above the rest.
+PostgreSQL matches with full-text search over the weighted tsvector (name A, summary B, the rest C), kept
+beside the group in GroupFullText so the group row stays narrow, and ranks with ts_rank; SQLite matches each
+word's known forms among each group's stored words (IndexedWordsMatch on search_words, one LIKE per form) and
+ranks name above summary above the rest.
 """
 
 import os
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -62,7 +63,7 @@ def build_search_text(group):
 
 
 def refresh_search_fields(groups):
-    """Recompute search_text (and search_vector on PostgreSQL) for the given groups.
+    """Recompute search_text (and on PostgreSQL the search vector) for the given groups.
 
     Call after a group or its taxonomy terms change. Prefetch the relations for many groups.
     The model comes from the groups themselves: the model's querysets use this module.
@@ -80,15 +81,40 @@ def refresh_search_fields(groups):
     lexicon.directory_changed()
 
 
-def refresh_search_vectors(queryset):
-    """On PostgreSQL, rebuild the weighted tsvector: name (A) above summary (B) above the rest (C)."""
-    if not uses_full_text_search():
-        return
-    queryset.update(
-        search_vector=SearchVector("name", weight="A", config=SEARCH_CONFIG)
+def weighted_vector():
+    """The weighted tsvector of a group: name (A) above summary (B) above the rest (C)."""
+    return (
+        SearchVector("name", weight="A", config=SEARCH_CONFIG)
         + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
         + SearchVector("search_text", weight="C", config=SEARCH_CONFIG)
     )
+
+
+def refresh_search_vectors(queryset):
+    """On PostgreSQL, (re)write the groups' vectors in their side table (GroupFullText) in one statement.
+
+    An INSERT ... SELECT computed from the group rows as they are in the database, upserting: a new group
+    gets its row, an edited one has it replaced. The group table itself is never updated here.
+    """
+    if not uses_full_text_search():
+        return
+    model = queryset.model
+    side = model._meta.get_field("fulltext").related_model
+    rows = (
+        model._base_manager.using(queryset.db)
+        .filter(pk__in=queryset.order_by().values("pk"))
+        .order_by()
+        .annotate(fulltext_vector=weighted_vector())
+        .values_list("pk", "fulltext_vector")
+    )
+    sql, params = rows.query.sql_with_params()
+    table, quote = side._meta.db_table, connections[queryset.db].ops.quote_name
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(table)} (group_id, vector) {sql} "
+            "ON CONFLICT (group_id) DO UPDATE SET vector = EXCLUDED.vector",
+            params,
+        )
 
 
 @dataclass(frozen=True)
@@ -352,9 +378,9 @@ def filter_by_keywords(queryset, q):
         return queryset
     if uses_full_text_search():
         if keywords.words:
-            queryset = queryset.filter(search_vector=_text_query(keywords.words))
+            queryset = queryset.filter(fulltext__vector=_text_query(keywords.words))
         for concept in keywords.concepts:
-            text = Q(search_vector=_text_query(concept.words))
+            text = Q(fulltext__vector=_text_query(concept.words))
             queryset = queryset.filter(_filed_under(queryset.model, concept.synonym) | text)
         return queryset
     for concept in keywords.concepts:
@@ -373,7 +399,7 @@ def annotate_relevance(queryset, q):
     if uses_full_text_search():
         phrases = [(word,) for word in keywords.words]
         phrases.extend(concept.words for concept in keywords.concepts)
-        score = SearchRank(F("search_vector"), _any_text_query(phrases))
+        score = SearchRank(F("fulltext__vector"), _any_text_query(phrases))
         for concept in keywords.concepts:
             score = score + Case(
                 When(_filed_under(queryset.model, concept.synonym), then=Value(TERM_BONUS)),

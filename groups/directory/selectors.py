@@ -96,7 +96,7 @@ def by_stored_next_meeting(groups, params, now):
 
 def for_cards(groups):
     """Everything a result card and the JSON show, in a fixed number of queries whatever the page size."""
-    groups = groups.defer("search_text", "search_vector").select_related("cost", "place")
+    groups = groups.defer("search_text").select_related("cost", "place")
     return with_badges(groups.prefetch_related(*M2M_FIELDS, "meeting_times"))
 
 

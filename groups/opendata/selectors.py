@@ -15,7 +15,7 @@ def hsds_groups():
     """Published (and paused) groups, everything prefetched: a fixed number of queries per page."""
     return with_badges(
         Group.objects.published()
-        .defer("search_text", "search_vector", "join_link")
+        .defer("search_text", "join_link")
         .select_related("cost", "place")
         .prefetch_related(
             *[taxonomy.field for taxonomy in TAXONOMIES if taxonomy.is_many], "meeting_times"

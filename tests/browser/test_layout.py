@@ -17,7 +17,10 @@ pytestmark = [pytest.mark.browser]
 # Everything a results page needs, uncompressed (HTML, CSS, scripts). Raised from 60 KB to 64 KB on
 # 1 December 2026 for the phone-first layout, the help box and each meeting's zone name (about 3 KB of CSS,
 # cached after the first page, and 1 KB of HTML); public pages are gzipped on the wire (a tenth of this).
-PAGE_BUDGET = 64 * 1024
+# Raised to 68 KB on 2 December 2026 (a results page was 66.5 KB): the quick-exit bar that stays one row at
+# 200 % text, the heading over groups within reach, 70-character lines (1.4 KB of CSS), the contact note's
+# characters-left counter (1.2 KB of script), both cached after the first page.
+PAGE_BUDGET = 68 * 1024
 
 # Elements wider than the viewport, or reaching past its right edge, for the failure message.
 OVERFLOW_JS = """

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from groups.accreditation.selectors import accredited
@@ -199,7 +200,7 @@ def test_search_text_is_filled_like_build_search_text(demo):
     for group in groups:
         assert group.search_text == build_search_text(group), group.name
     if connection.vendor == "postgresql":
-        assert not Group.objects.filter(search_vector__isnull=True).exists()
+        assert not Group.objects.filter(Q(fulltext__isnull=True) | Q(fulltext__vector__isnull=True)).exists()
 
 
 def test_every_profile_in_the_fixture_becomes_published_demo_groups(demo):
@@ -251,6 +252,19 @@ def generate(**options):
     )
 
 
+def test_clear_deletes_the_synthetic_groups_and_their_rows_and_leaves_the_demo_alone(demo):
+    def rows():
+        return (Group.objects.count(), Place.objects.count(), MeetingTime.objects.count(),
+                Group.types.through.objects.count(), Group.formats.through.objects.count())
+
+    before = rows()
+    generate(count=50, seed=3)
+    assert rows() > before
+    generate(count=0, seed=4, clear=True)
+    assert rows() == before
+    assert not Group.objects.filter(name__startswith="Synthetic group").exists()
+
+
 def test_generate_groups_is_exact_and_deterministic(demo):
     first = generate(count=200, seed=1)
     assert len(first) == 200
@@ -279,7 +293,7 @@ def test_generated_groups_have_search_text_and_valid_rows(demo):
     statuses = set(groups.values_list("status", flat=True))
     assert Group.Status.PUBLISHED in statuses
     if connection.vendor == "postgresql":
-        assert not Group.objects.filter(search_vector__isnull=True).exists()
+        assert not Group.objects.filter(Q(fulltext__isnull=True) | Q(fulltext__vector__isnull=True)).exists()
 
 
 def test_generate_groups_refuses_to_duplicate_a_seed():

@@ -1,6 +1,7 @@
 """The listing every concern shares: a group, its place, its meeting times and the taxonomy terms it is filed under."""
 
 from .directory_version import DirectoryVersion
+from .fulltext import GroupFullText
 from .group import Group
 from .history import CoordinatorHistory
 from .meeting import MeetingTime
@@ -14,6 +15,7 @@ __all__ = [
     "Cost",
     "Format",
     "Group",
+    "GroupFullText",
     "GroupType",
     "Language",
     "MeetingTime",

@@ -2,7 +2,6 @@ import uuid
 import zoneinfo
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -120,7 +119,8 @@ class Group(models.Model):
     last_confirmed_at = models.DateTimeField(_("last confirmed accurate"), default=timezone.now)
 
     # Denormalised text for keyword search: description, host and taxonomy names.
-    # Kept current by groups.core.search.refresh_search_fields(); on PostgreSQL it feeds search_vector.
+    # Kept current by groups.core.search.refresh_search_fields(); on PostgreSQL it feeds the search vector
+    # (GroupFullText, a side table, so this row stays narrow).
     search_text = models.TextField(editable=False, blank=True, default="")
     # The distinct words of name, summary and search_text (lexicon.index_words), kept by save() and every bulk
     # write: SQLite's keyword search matches whole words on it with LIKE '% word %' (groups.core.search).
@@ -128,8 +128,6 @@ class Group(models.Model):
     # Whether the group can be joined without travel (online, phone or hybrid): kept with search_text,
     # so a place search can keep these groups without a subquery per row.
     meets_remotely = models.BooleanField(default=False, editable=False)
-    # A tsvector on PostgreSQL (GIN-indexed by a migration there); unused and empty on SQLite.
-    search_vector = SearchVectorField(null=True, editable=False)
     # perf (issue 12): the next meeting in UTC, None when no date can be computed; kept by
     # groups.core.next_meetings so "sort by next meeting" is an ordered read of this index.
     next_meeting_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
