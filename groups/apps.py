@@ -27,3 +27,12 @@ class GroupsConfig(AppConfig):
         post_save.connect(next_meetings.on_group_saved, sender=group, dispatch_uid="next-meeting-group")
         post_save.connect(next_meetings.on_meeting_changed, sender=meeting, dispatch_uid="next-meeting-saved")
         post_delete.connect(next_meetings.on_meeting_changed, sender=meeting, dispatch_uid="next-meeting-deleted")
+
+        # Result cards are cached with the names of taxonomy terms and accrediting bodies in them: renaming
+        # one makes every cached card out of date (groups.directory.cards).
+        from groups.core.vocabulary import TAXONOMIES
+        from groups.directory import cards
+
+        for model in [taxonomy.model for taxonomy in TAXONOMIES] + [self.get_model("AccreditingBody")]:
+            for signal in (post_save, post_delete):
+                signal.connect(cards.bump_generation, sender=model, dispatch_uid=f"cards-{model.__name__}-{signal}")

@@ -22,6 +22,7 @@ from groups.core import next_meetings, schedule
 from groups.core.models import Group, MeetingTime
 from groups.core.models.querysets import ON_REQUEST
 from groups.core.vocabulary import M2M_FIELDS
+from groups.directory import loading
 from groups.directory.keywords import keyword_hints
 from groups.directory.params import FACETS, SearchParams, parse_search_params
 
@@ -140,6 +141,27 @@ def for_detail_page(groups):
     return for_cards(groups)
 
 
+def page_rows(results, params):
+    """What a page needs of the ordered results: each group's id and, in a place search, the distance the order
+    used and whether it is within reach (so the card's words agree with the order)."""
+    if params.origin:
+        return results.values_list("pk", "distance_shown", "within_reach")
+    return results.values_list("pk", flat=True)
+
+
+def groups_in_order(rows, params, rows_have_distances=True):
+    """The page's groups in order, read by primary key in one query (groups.directory.loading): the cards (cached,
+    groups.directory.cards) or the JSON (loading.attach_many_valued) read the rest."""
+    rows = list(rows)
+    if params.origin and rows_have_distances:
+        groups = loading.groups_by_id([row[0] for row in rows], many=False)
+        loading.set_distances(groups, {row[0]: (row[1], row[2]) for row in rows})
+        return groups
+    groups = loading.groups_by_id(rows, many=False)
+    loading.set_distances(groups, origin=params.origin)
+    return groups
+
+
 def _term_counts(facet, base, current, selected_ids):
     """For each term: (groups among the current results having it, groups in `base` having it but
     matching none of the selected terms). `base` is the search without this parameter.
@@ -237,7 +259,7 @@ def search_groups(querydict, page_size=None):
         ordered_ids = ids_by_next_meeting(results, timezone.now(), within_reach_first=bool(params.origin))
         paginator = Paginator(ordered_ids, page_size, allow_empty_first_page=True)
     else:
-        paginator = Paginator(for_cards(results), page_size, allow_empty_first_page=True)
+        paginator = Paginator(page_rows(results, params), page_size, allow_empty_first_page=True)
     if params.page > paginator.num_pages:
         params.warn(
             _("There is no page %(asked)s: this is the last page, page %(last)s.")
@@ -245,9 +267,7 @@ def search_groups(querydict, page_size=None):
         )
         params.page = paginator.num_pages
     page = paginator.page(params.page)
-    if by_next and not corrected:
-        by_id = {group.pk: group for group in for_cards(results).filter(pk__in=page.object_list)}
-        page.object_list = [by_id[pk] for pk in page.object_list]
+    page.object_list = groups_in_order(page.object_list, params, rows_have_distances=not (by_next and not corrected))
 
     facets = facet_counts(params, terms_by_param, paginator.count)
     accredited_count = paginator.count if params.accredited else accredited(filtered_groups(params)).count()
@@ -309,7 +329,8 @@ def ids_by_next_meeting(queryset, now, within_reach_first=False):
 
 
 def published_group_or_404(slug):
+    """A published group with everything its page shows, in two queries (groups.directory.loading)."""
     try:
-        return for_detail_page(Group.objects.published()).get(slug=slug)
+        return loading.group_page_data(Group.objects.published(), slug=slug)
     except Group.DoesNotExist:
         raise Http404(_("No group is listed at this address.")) from None

@@ -4,6 +4,7 @@
 and the site's own zone is London: a page that showed London's clock under another zone's name fails here.
 """
 
+import contextlib
 import datetime
 import html
 import re
@@ -14,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from groups.core import next_meetings
 from groups.models import Group, MeetingTime
 
 UTC = datetime.UTC
@@ -47,8 +49,13 @@ SIX_ZONES = [
 ]
 
 
+@contextlib.contextmanager
 def frozen(now):
-    return mock.patch("django.utils.timezone.now", return_value=now)
+    """`now` is the time, and the stored next meetings result cards show are as they would be then: the groups
+    were made at the real time, which may be later than `now` (in production time only moves forward)."""
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        next_meetings.store(Group.objects.all(), now)
+        yield
 
 
 def visible_text(fragment):
