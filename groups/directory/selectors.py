@@ -330,7 +330,7 @@ def ids_by_next_meeting(queryset, now, within_reach_first=False):
 
 def published_group_or_404(slug):
     """A published group with everything its page shows, in two queries (groups.directory.loading)."""
-    try:
-        return loading.group_page_data(Group.objects.published(), slug=slug)
-    except Group.DoesNotExist:
-        raise Http404(_("No group is listed at this address.")) from None
+    group = loading.published_group_page(slug)
+    if group is None:
+        raise Http404(_("No group is listed at this address."))
+    return group
