@@ -136,3 +136,12 @@ class TestACachedCardFollowsItsGroup:
         english = cards.cards_for_ids(page_of_groups[:1], language="en")[0].html
         welsh_key = cards.card_key(loading.groups_by_id(page_of_groups[:1], many=False)[0], "cy", 0)
         assert ":cy:" in welsh_key and "Next meeting" in english
+
+
+def test_a_type_page_reads_the_counts_once_a_minute(client, page_of_groups, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        first = client.get("/types/therapeutic/").content.decode()
+    with django_assert_num_queries(0):
+        again = client.get("/types/community-based/").content.decode()
+    assert "See the 25 groups of this type" in first and "See the 25 groups of this type" in again
+    assert client.get("/types/not-a-type/").status_code == 404
