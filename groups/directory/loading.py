@@ -44,14 +44,15 @@ BODY_FIELDS = ("slug", "name", "scheme")
 
 
 def groups_by_id(ids, *, many=True, detail=False, today=None):
-    """The groups with these ids, in that order (any no longer there left out), in one query; with their
-    many-valued data in a second one: `many` is True (all of them), False (none) or the set of ids needing it."""
+    """The published groups with these ids, in that order, in one query (one unpublished or deleted since the
+    search read its ids is left out, never shown); with their many-valued data in a second one: `many` is True
+    (all of them), False (none) or the set of ids needing it."""
     today = today or timezone.localdate()
     ids = list(ids)
     if not ids:
         return []
     query = prepared(("groups", len(ids), detail, today), lambda: single_valued(
-        Group.objects.filter(pk__in=placeholder_ids(len(ids))), today, detail=detail))
+        Group.objects.published().filter(pk__in=placeholder_ids(len(ids))), today, detail=detail))
     found = {group.pk: group for group in query.instances(ids=ids)}
     groups = [found[pk] for pk in ids if pk in found]
     wanted = [group for group in groups if many is True or (many and group.pk in many)]

@@ -145,3 +145,9 @@ def test_a_type_page_reads_the_counts_once_a_minute(client, page_of_groups, djan
         again = client.get("/types/community-based/").content.decode()
     assert "See the 25 groups of this type" in first and "See the 25 groups of this type" in again
     assert client.get("/types/not-a-type/").status_code == 404
+
+
+def test_a_group_unpublished_since_the_search_read_its_id_is_left_out(page_of_groups):
+    Group.objects.filter(pk=page_of_groups[1]).update(status=Group.Status.CLOSED)
+    shown = [card.group.pk for card in cards.cards_for_ids(page_of_groups)]
+    assert shown == page_of_groups[:1] + page_of_groups[2:]
