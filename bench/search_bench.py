@@ -7,6 +7,7 @@ the same PostgreSQL server. For each size it generates deterministic synthetic g
 Django's test client (view, queries and template; no network), and reports the median, the 95th
 percentile and the number of queries of each.
 
+BENCH_ONLY="keyword" measures only the searches whose label contains that text (comma-separated for more).
 BENCH_DATABASE_URL names the database to use as it is (e.g. the load test's sf_loadtest); with BENCH_REUSE=1 a
 size the database already holds (at least N groups) is measured without generating again, so a 100,000-group
 run does not spend many minutes regenerating.
@@ -22,6 +23,8 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 REPEATS = int(os.environ.get("BENCH_REPEATS", "15"))
+# BENCH_ONLY="keyword,place": only the searches whose label contains one of these (a quick A/B of one change).
+ONLY = [part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()]
 
 MIX = [
     ("no filter", "/groups/"),
@@ -29,6 +32,8 @@ MIX = [
     ("three filters", "/groups/?type=therapeutic&trauma=domestic-abuse&format=online"),
     ("keyword", "/groups/?q=women"),
     ("keyword, rare", "/groups/?q=stalking"),
+    ("keyword, synonym", "/groups/?q=DV"),
+    ("keyword, phrase", "/groups/?q=domestic+violence"),
     ("keyword + filters", "/groups/?q=support&language=en&cost=free"),
     ("last page", "/groups/?type=community-based&page=99999"),
     ("place", "/groups/?near=Manchester"),
@@ -104,6 +109,8 @@ def main(counts):
                  ("type page", ["/types/therapeutic/", "/types/community-based/"])]
         card_cache_stats(reset=True)
         for label, paths in [(label, [path]) for label, path in MIX] + pages:
+            if ONLY and not any(part in label for part in ONLY):
+                continue
             path = paths[0]
             client.get(path)  # warm caches (gazetteer, query plans)
             timings = []

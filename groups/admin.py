@@ -15,6 +15,7 @@ from .models import (
     AccreditingBody,
     ClaimDecision,
     ClaimEvidence,
+    ContactMessage,
     Group,
     MeetingTime,
     ModerationDecision,
@@ -205,6 +206,30 @@ class ModerationDecisionAdmin(admin.ModelAdmin):
     search_fields = ["group__name", "reason", "actor__email"]
     date_hierarchy = "created_at"
     readonly_fields = ["group", "action", "is_revision", "reason", "changes", "actor", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(admin.ModelAdmin):
+    """How many messages each group has and when they go, never what they say or who sent them.
+
+    Only a group's coordinators read its messages (/coordinate/messages/); staff read one only after a coordinator
+    reports it as abusive (/coordinate/review/messages/). So no field written by the sender is shown, searched or
+    filtered here, and nothing can be added or changed; staff may delete one (for example when asked to).
+    """
+
+    list_display = ["group", "created_at", "delete_after", "answered_at", "reported_at"]
+    list_filter = [("answered_at", admin.EmptyFieldListFilter), ("reported_at", admin.EmptyFieldListFilter)]
+    search_fields = ["group__name"]
+    fields = list_display
+    readonly_fields = list_display
+    list_select_related = ["group"]
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False

@@ -28,6 +28,10 @@ class GroupsConfig(AppConfig):
         post_save.connect(next_meetings.on_meeting_changed, sender=meeting, dispatch_uid="next-meeting-saved")
         post_delete.connect(next_meetings.on_meeting_changed, sender=meeting, dispatch_uid="next-meeting-deleted")
 
+        # The messages sent to those groups (groups.contact): connected after the groups' receivers, so the data
+        # download lists the groups first (deleting gives the same result in either order).
+        from groups.contact import account_hooks as contact_account_hooks  # noqa: F401
+
         # Result cards are cached with the names of taxonomy terms and accrediting bodies in them: renaming
         # one makes every cached card out of date (groups.directory.cards).
         from groups.core.vocabulary import TAXONOMIES

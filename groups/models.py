@@ -2,10 +2,13 @@
 
 groups.core.models: the listing (Group, Place, MeetingTime, taxonomy terms);
 groups.coordination.models: invitations and the moderation log;
-groups.accreditation.models: bodies, claims, evidence and the claim log.
+groups.accreditation.models: bodies, claims, evidence and the claim log;
+groups.reports.models: reports of a wrong listing and what staff decided.
+groups.contact.models: messages sent to a group through "Contact this group".
 """
 
 from groups.accreditation.models import AccreditationClaim, AccreditingBody, ClaimDecision, ClaimEvidence
+from groups.contact.models import ContactMessage
 from groups.coordination.models import CoordinatorInvitation, ModerationDecision
 from groups.core.models import (
     AccessibilityFeature,
@@ -20,6 +23,7 @@ from groups.core.models import (
     Population,
     TraumaType,
 )
+from groups.reports.models import ListingReport, ReportDecision
 
 __all__ = [
     "AccessibilityFeature",
@@ -27,6 +31,7 @@ __all__ = [
     "AccreditingBody",
     "ClaimDecision",
     "ClaimEvidence",
+    "ContactMessage",
     "CoordinatorHistory",
     "CoordinatorInvitation",
     "Cost",
@@ -34,9 +39,11 @@ __all__ = [
     "Group",
     "GroupType",
     "Language",
+    "ListingReport",
     "MeetingTime",
     "ModerationDecision",
     "Place",
     "Population",
+    "ReportDecision",
     "TraumaType",
 ]

@@ -25,6 +25,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("groups.directory.api_urls")),
     path("", include("groups.opendata.urls")),  # /api/hsds/, /open-data/, /coordinate/review/import/
+    path("", include("groups.reports.urls")),  # /groups/<slug>/report/, /coordinate/review/reports/
+    # /groups/<slug>/contact/ and /coordinate/messages/ (groups.contact), before the pages they sit beside.
+    path("", include("groups.contact.urls")),
     path("coordinate/", include("groups.coordination.urls")),
     path("", include("groups.directory.urls")),
 ]

@@ -53,7 +53,7 @@ class GroupForm(forms.ModelForm):
             "formats", "languages", "access_features", "time_zone",
             # how to join
             "facilitation", "attendance", "registration_details", "capacity", "cost", "cost_details",
-            "contact_email", "contact_phone", "contact_url", "join_link",
+            "contact_email", "contact_phone", "contact_url", "join_link", "accepts_messages",
         ]
         widgets = {
             "types": forms.CheckboxSelectMultiple,
@@ -76,6 +76,12 @@ class GroupForm(forms.ModelForm):
             "contact_email": _("Shown on the listing. Use an address the group is happy to publish."),
             "registration_details": _("If registration is needed: what it involves, e.g. a short phone call."),
             "time_zone": _("Meeting times are entered and shown in this time zone."),
+            "accepts_messages": _(
+                "Adds “Contact this group” to your listing: people send a name, one safe way to reply, when it is "
+                "safe, and a short note, without an account. Only your group's coordinators read it, after signing "
+                "in (we email you that one is waiting, never what it says). Suggested when people must get in "
+                "touch before they join."
+            ),
         }
 
     SECTIONS = [
@@ -83,7 +89,7 @@ class GroupForm(forms.ModelForm):
         (_("Who it is for"), ["types", "trauma_types", "populations", "age_min", "age_max"]),
         (_("Format"), ["formats", "languages", "access_features", "time_zone"]),
         (_("How to join"), ["facilitation", "attendance", "registration_details", "capacity", "cost", "cost_details",
-                            "contact_email", "contact_phone", "contact_url", "join_link"]),
+                            "contact_email", "contact_phone", "contact_url", "join_link", "accepts_messages"]),
     ]
 
     def __init__(self, *args, **kwargs):
@@ -91,6 +97,9 @@ class GroupForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["cost"].empty_label = None
         self.fields["time_zone"].widget.choices = TIME_ZONE_CHOICES
+        if not self.instance.pk:
+            # Most survivor groups ask people to get in touch first: a new listing starts with messages on.
+            self.fields["accepts_messages"].initial = True
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]

@@ -37,7 +37,7 @@ Action = ModerationDecision.Action
 CONTENT_FIELDS = [
     "name", "summary", "description", "host_name", "host_website", "cost", "cost_details", "facilitation",
     "attendance", "registration_details", "capacity", "age_min", "age_max", "contact_email", "contact_phone",
-    "contact_url", "join_link", "time_zone",
+    "contact_url", "join_link", "accepts_messages", "time_zone",
 ]
 PLACE_FIELDS = ["address_line1", "address_line2", "city", "region", "postcode", "country", "latitude", "longitude",
                 "address_visibility"]
@@ -288,15 +288,18 @@ def group_submit(*, group, user):
 STATUS_DECISIONS = {PAUSE: Action.PAUSED, REOPEN: Action.REOPENED, CLOSE: Action.CLOSED}
 
 
-def group_set_status(*, group, user, action):
-    """Pause (not taking new members), reopen or close a listing (STATUS_DECISIONS). None of these needs review."""
+def group_set_status(*, group, user, action, reason=""):
+    """Pause (not taking new members), reopen or close a listing (STATUS_DECISIONS). None of these needs review.
+
+    `reason`: why, for the coordinators' log (staff acting on a report say why; coordinators need not).
+    """
     if action not in STATUS_DECISIONS:
         raise ValidationError(_("That action is not available."))
     group.ensure_allows(action)
     with transaction.atomic():
         group.status = group.status_after(action)
         group.save(update_fields=["status", "updated_at"])
-        record(group, STATUS_DECISIONS[action], user)
+        record(group, STATUS_DECISIONS[action], user, reason=reason)
         if action == CLOSE:
             group.revisions.all().delete()
     return group

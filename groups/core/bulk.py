@@ -169,6 +169,7 @@ class BulkWriter:
         }
         group = new.group
         group.search_text = build_search_text(_UnsavedView(new, new.terms))
+        group.refresh_search_words()  # bulk_create does not call save()
         group.meets_remotely = any(term.slug in REMOTE_FORMATS for term in new.terms["formats"])
         if self.vector is not None:
             sql, params = self.vector

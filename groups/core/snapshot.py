@@ -7,12 +7,15 @@ A signed view binds a decision to the snapshot the reviewer was shown (listings 
 """
 
 from django.core import signing
+from django.utils.translation import gettext as _
 
 
 def display(value):
-    """A value as text: "" for nothing, a list as "a, b"."""
+    """A value as text: "" for nothing, a list as "a, b", a yes-or-no as "yes" or "no"."""
     if value is None or value == "":
         return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if isinstance(value, (list, tuple)):
         return ", ".join(str(item) for item in value)
     return str(value)

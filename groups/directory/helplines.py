@@ -18,7 +18,7 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "helplines.json"
-HELPLINE_FIELDS = ("name", "about", "phone", "text", "hours", "website", "checked")
+HELPLINE_FIELDS = ("name", "about", "phone", "text", "text_word", "hours", "website", "checked")
 
 
 def dial_href(number, scheme="tel"):
@@ -48,6 +48,7 @@ class Helpline:
     about: str = ""
     phone: str = ""
     text: str = ""
+    text_word: str = ""  # the word the service asks to be sent ("Text START to 88788"), if any
     hours: str = ""
     checked: str = ""
 

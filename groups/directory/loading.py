@@ -79,12 +79,17 @@ def single_valued(groups, today=None, *, detail=False):
     badge = current_claims(today).filter(group=OuterRef("pk")).order_by("-valid_until", "pk")
     waiting = AccreditationClaim.objects.filter(group=OuterRef("pk"), status=AccreditationClaim.Status.CLAIMED)
     scheduled = MeetingTime.objects.filter(group=OuterRef("pk")).exclude(frequency=BY_ARRANGEMENT)
-    return (
+    groups = (
         groups.order_by().select_related("cost", "place")
         .defer(*(NEVER_SHOWN if detail else CARD_DEFERS))
         .annotate(badge_id=Subquery(badge.values("pk")[:1]), badge_changed=Subquery(badge.values("updated_at")[:1]),
                   has_waiting_claim=Exists(waiting), has_scheduled_meeting=Exists(scheduled))
     )
+    if detail:
+        # Whether anyone could read a message sent through "Contact this group" (Group.takes_messages).
+        coordinators = Group.coordinators.through.objects.filter(group=OuterRef("pk"), user__is_active=True)
+        groups = groups.annotate(has_coordinator=Exists(coordinators))
+    return groups
 
 
 def _rows(queryset, kind, fields, row_id="pk"):

@@ -1,5 +1,6 @@
 """Pages that explain: home, the five types of group, the guide and the safety page."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
@@ -80,4 +81,10 @@ def guide_page(request, slug):
 
 @require_safe
 def safety(request):
-    return render(request, "pages/safety.html")
+    # What the page promises about messages (groups.contact) and reports of a wrong listing (groups.reports)
+    # comes from the settings that enforce it.
+    return render(request, "pages/safety.html", {
+        "report_retention_days": settings.REPORT_RETENTION_DAYS,
+        "message_retention_days": settings.CONTACT_MESSAGE_RETENTION_DAYS,
+        "answered_retention_days": settings.CONTACT_ANSWERED_RETENTION_DAYS,
+    })

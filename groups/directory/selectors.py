@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, DateTimeField, F, Value, When
+from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -138,7 +138,10 @@ def for_cards(groups):
 
 
 def for_detail_page(groups):
-    return for_cards(groups)
+    """What a group's page needs, in the card's queries; `has_coordinator` says whether anyone could read a message
+    sent through "Contact this group" (Group.takes_messages), in the same query."""
+    coordinators = Group.coordinators.through.objects.filter(group=OuterRef("pk"), user__is_active=True)
+    return for_cards(groups).annotate(has_coordinator=Exists(coordinators))
 
 
 def page_rows(results, params):

@@ -255,6 +255,8 @@ class DemoBuilder:
             contact_email=contact_email,
             contact_url=contact_url,
             join_link=join_link,
+            # "Contact this group" where joining starts with getting in touch (as Group.joins_after_contact).
+            accepts_messages=attendance == "registration" or getattr(place, "address_visibility", "") != "public",
             time_zone=home.time_zone,
             status=status,
             is_demo=True,

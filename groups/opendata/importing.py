@@ -51,6 +51,7 @@ def new_group(plan, user, now):
                   **plan.fields, **search_fields(plan, cost))
     if plan.uuid:
         group.uuid = plan.uuid
+    group.refresh_search_words()  # bulk_create does not call save()
     return group
 
 

@@ -4,6 +4,7 @@
  * - "Use my location": asks the browser for the location only when pressed, rounds it to
  *   two decimal places (about 1 km) before it leaves the browser, and never stores it.
  * - Next meetings of groups you can join online are also shown in the visitor's own time.
+ * - A message box with a length limit says how many characters are left (the limit is in its hint anyway).
  */
 (function () {
   "use strict";
@@ -14,6 +15,29 @@
   if (filtersPanel && window.matchMedia && window.matchMedia("(min-width: 52rem)").matches) {
     filtersPanel.open = true;
   }
+
+  // Characters left, shown as the person types; screen readers hear it only once they pause (GOV.UK's way).
+  var boxes = document.querySelectorAll("textarea[maxlength][data-characters-left]");
+  Array.prototype.forEach.call(boxes, function (box) {
+    var limit = Number(box.getAttribute("maxlength"));
+    var shown = document.createElement("p");
+    var heard = document.createElement("p");
+    shown.className = "hint character-count";
+    shown.setAttribute("aria-hidden", "true");
+    heard.className = "visually-hidden";
+    heard.setAttribute("aria-live", "polite");
+    box.insertAdjacentElement("afterend", heard);
+    box.insertAdjacentElement("afterend", shown);
+    var pause;
+    function update() {
+      var text = box.dataset.charactersLeft.replace("%(count)s", String(Math.max(0, limit - box.value.length)));
+      shown.textContent = text;
+      clearTimeout(pause);
+      pause = setTimeout(function () { heard.textContent = text; }, 1000);
+    }
+    box.addEventListener("input", update);
+    shown.textContent = box.dataset.charactersLeft.replace("%(count)s", String(limit - box.value.length));
+  });
 
   var button = document.querySelector("[data-use-location]");
   if (button && "geolocation" in navigator) {

@@ -73,7 +73,7 @@ TEMPLATES = [
         # Django app in three packages (see groups/__init__.py), so its packages' folders are named here.
         "DIRS": [BASE_DIR / "templates"]
         + [BASE_DIR / "groups" / concern / "templates"
-           for concern in ("directory", "coordination", "accreditation", "opendata")],
+           for concern in ("directory", "coordination", "accreditation", "opendata", "contact", "reports")],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -82,7 +82,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "supportfinder.context_processors.site",
             ],
-            "libraries": {"accreditation": "groups.accreditation.templatetags.accreditation"},
+            "libraries": {"accreditation": "groups.accreditation.templatetags.accreditation",
+                          "listing_reports": "groups.reports.templatetags.listing_reports",
+                          "contact": "groups.contact.templatetags.contact"},
         },
     },
 ]
@@ -255,6 +257,30 @@ FOUR_EYES_COOLDOWN_DAYS = env.int("FOUR_EYES_COOLDOWN_DAYS", default=90)
 # Evidence a coordinator removed is kept (for the audit trail) until the claim's next decision plus this many days;
 # `manage.py purge_removed_evidence` (daily) deletes what is due.
 EVIDENCE_RETENTION_DAYS = env.int("EVIDENCE_RETENTION_DAYS", default=90)
+
+# --- Reports of a wrong listing (groups.reports, issue 13 part 2) ---
+# A resolved report (with its reply address and its log) is deleted this many days after it was resolved
+# (`manage.py purge_listing_reports`, daily).
+REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=180)
+# This many "closed" or "unsafe" reports about one listing within REPORT_URGENT_WINDOW_DAYS bring it to the top
+# of the staff queue.
+REPORT_URGENT_COUNT = env.int("REPORT_URGENT_COUNT", default=2)
+REPORT_URGENT_WINDOW_DAYS = env.int("REPORT_URGENT_WINDOW_DAYS", default=7)
+# A report form sent back sooner than this after it was shown is refused (people cannot read and type that fast).
+REPORT_MIN_FILL_SECONDS = env.int("REPORT_MIN_FILL_SECONDS", default=3)
+# Reports an hour from one reply address, and about one group (counted in the cache, never stored).
+REPORTS_PER_HOUR_PER_ADDRESS = env.int("REPORTS_PER_HOUR_PER_ADDRESS", default=5)
+REPORTS_PER_HOUR_PER_GROUP = env.int("REPORTS_PER_HOUR_PER_GROUP", default=20)
+# Messages sent to a group through "Contact this group" (groups.contact): deleted this many days after they
+# were sent, or this many after a coordinator marked them answered if that comes sooner; `manage.py
+# purge_contact_messages` (daily) deletes what is due. The visitor is told the exact date.
+CONTACT_MESSAGE_RETENTION_DAYS = env.int("CONTACT_MESSAGE_RETENTION_DAYS", default=90)
+CONTACT_ANSWERED_RETENTION_DAYS = env.int("CONTACT_ANSWERED_RETENTION_DAYS", default=30)
+# Abuse resistance without a third party: messages one address (a keyed hash of it, in the cache only) may send
+# in an hour, messages one group may receive in an hour, and the fewest seconds a person takes to fill the form.
+CONTACT_MESSAGES_PER_HOUR_PER_ADDRESS = env.int("CONTACT_MESSAGES_PER_HOUR_PER_ADDRESS", default=5)
+CONTACT_MESSAGES_PER_HOUR_PER_GROUP = env.int("CONTACT_MESSAGES_PER_HOUR_PER_GROUP", default=20)
+CONTACT_MINIMUM_FILL_SECONDS = env.int("CONTACT_MINIMUM_FILL_SECONDS", default=3)
 
 # --- Place search (issue 11 item 6: groups.core.gazetteer) ---
 # Places in this country (ISO 3166 code) are offered first when a name is shared ("Boston", "Newcastle"),

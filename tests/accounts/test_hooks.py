@@ -56,5 +56,6 @@ def test_other_apps_add_their_sections_to_the_download(client, connected, coordi
     connected(data_export, lambda sender, user, **kwargs: {"messages_sent": [f"to {user.display_name}"]})
     client.force_login(coordinator)
     data = json.loads(client.get(reverse("accounts:data_export")).content)
-    assert list(data) == ["exported_at", "account", "sessions", "coordinated_groups", "messages_sent"]
+    assert list(data) == ["exported_at", "account", "sessions", "coordinated_groups", "contact_messages",
+                          "messages_sent"]
     assert data["messages_sent"] == ["to Sam"]

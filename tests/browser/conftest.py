@@ -178,7 +178,7 @@ def directory(transactional_db, make_group, accrediting_body, today):
             description="We meet in a quiet room with tea.\n\nTwo trained facilitators lead each session.",
             types=["therapeutic", "educational"], trauma=["domestic-abuse", "stalking"], population=["women"],
             formats=["in-person"], language=["en", "ar"], cost="sliding-scale", cost_details="Pay what you can",
-            access=["wheelchair", "hearing-loop"], attendance="registration",
+            access=["wheelchair", "hearing-loop"], attendance="registration", accepts_messages=True,
             registration_details="A short phone call first, so we can answer your questions.",
             capacity="waiting-list", facilitation="co-facilitated", age_min=18,
             contact_email="evening-circle@calm-waters.example", contact_url="https://calm-waters.example/contact",

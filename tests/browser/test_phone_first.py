@@ -62,13 +62,31 @@ def test_on_a_phone_searching_lands_on_the_results(new_context, server, page_of_
     assert height < 9000, f"twenty results make the page {height} px tall at 360 px"
 
 
-def test_home_page_help_is_on_the_first_screens_of_a_phone(new_context, server, directory):
+def test_home_page_help_is_on_the_first_screens_of_a_phone(new_context, server, directory, screenshots_dir):
     page = new_context(viewport=PHONE).new_page()
     page.goto(server + "/")
     call = page.locator(".help-now a[href='tel:999']")
     assert call.is_visible()
     top = call.evaluate("el => el.getBoundingClientRect().top")
     assert top < 2 * PHONE["height"], f"the emergency number is at {top} px"
+    helpline = page.locator(".help-now a[href='tel:08082000247']")
+    assert helpline.inner_text() == "Call 0808 2000 247" and helpline.is_visible()
+    box = page.locator(".help-now").bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"], "the help box is wider than the phone"
+    page.locator(".help-now").screenshot(path=screenshots_dir / "phone-home-help-now-360.png")
+
+
+def test_a_search_with_no_results_offers_one_tap_help_on_a_phone(new_context, server, directory, screenshots_dir):
+    page = new_context(viewport=PHONE).new_page()
+    page.goto(server + "/groups/?q=zzqqxx")
+    assert page.get_by_text("No group matches").first.is_visible()
+    for href, text in [("tel:08082000247", "Call 0808 2000 247"), ("tel:116123", "Call 116 123"),
+                       ("sms:60777", "Text NCDV to 60777")]:
+        link = page.locator(f".help-now a[href='{href}']")
+        assert link.inner_text() == text
+        link.scroll_into_view_if_needed()
+        assert link.bounding_box()["height"] >= 44, f"{text} is too small to tap"
+    page.locator(".help-now").screenshot(path=screenshots_dir / "phone-no-results-help-now-360.png")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
@@ -112,7 +130,11 @@ def test_group_page_in_another_zone_says_how_to_join_near_the_top(
     top = summary.evaluate("el => el.getBoundingClientRect().top")
     assert top < 740, f"'Joining at a glance' starts at {top} px"
     assert page.locator(".help-now a[href='tel:911']").is_visible()
-    assert page.locator(".help-now").get_by_role("link", name="RAINN website").is_visible()
+    # The country's helplines as one tap: call, and text where the service takes texts (fixtures/helplines.json).
+    assert page.locator(".help-now a[href='tel:8006564673']").inner_text() == "Call 800-656-4673"
+    assert page.locator(".help-now a[href='sms:88788']").inner_text() == "Text START to 88788"
+    website = page.locator(".help-now").get_by_role("link", name="RAINN National Sexual Assault Hotline website")
+    assert website.is_visible()
     page.screenshot(path=screenshots_dir / f"phone-group-new-york-{width}.png", full_page=True)
     summary.screenshot(path=screenshots_dir / f"phone-group-join-summary-{width}.png")
     page.locator(".help-now").screenshot(path=screenshots_dir / f"phone-group-help-now-{width}.png")

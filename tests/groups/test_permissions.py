@@ -5,9 +5,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from groups.contact import services as contact_services
+from groups.contact.guard import shown_at_stamp
 from groups.coordination import services
 from groups.coordination.invitations import invitation_create
 from groups.coordination.models import CoordinatorInvitation
+from groups.models import ContactMessage
+from groups.reports.models import ListingReport
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +93,8 @@ GET_PAGES = [
     ("/coordinate/review/{pending}/preview/", {"staff_only": True}),
     ("/coordinate/review/import/", {"staff_only": True}),
     ("/coordinate/review/import/template.csv", {"staff_only": True}),
+    ("/coordinate/review/reports/", {"staff_only": True}),
+    ("/coordinate/review/reports/{report}/", {"staff_only": True}),
 ]
 
 POST_ACTIONS = [
@@ -115,8 +121,9 @@ def coordination_state(own):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("url, rule", GET_PAGES)
 def test_pages(world, persona, url, rule):
-    users, _own, pending = world
-    response = client_for(persona, users).get(url.format(pending=pending.pk))
+    users, own, pending = world
+    report = ListingReport.objects.create(group=own, reason="unsafe", reply_email="reporter@example.org")
+    response = client_for(persona, users).get(url.format(pending=pending.pk, report=report.pk))
     assert outcome(response) == expected(persona, **rule), (persona, url)
 
 
@@ -191,3 +198,109 @@ def test_someone_elses_group_is_a_404_for_every_action(world, persona):
     for path in ["", "edit/", "preview/"]:
         expected_status = 200 if persona == "coordinator_b" else 404
         assert client.get(f"/coordinate/groups/b-group/{path}").status_code == expected_status
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_reporting_a_listing_needs_no_account(world, persona):
+    users, _own, _pending = world
+    client = client_for(persona, users)
+    assert outcome(client.get("/groups/a-group/report/")) == OK
+    assert outcome(client.get("/groups/a-group/report/thanks/")) == OK
+    # A POST with mistakes is shown again to anyone (no account asked for); none is stored.
+    assert outcome(client.post("/groups/a-group/report/", {"reason": ""})) == 400
+    assert not ListingReport.objects.exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_resolving_a_report(world, persona):
+    users, own, _pending = world
+    report = ListingReport.objects.create(group=own, reason="closed")
+    response = client_for(persona, users).post(f"/coordinate/review/reports/{report.pk}/",
+                                               {"resolution": "taken-down", "note": "Closed."})
+    assert outcome(response) == expected(persona, staff_only=True, action=True), persona
+    report.refresh_from_db()
+    own.refresh_from_db()
+    assert report.is_resolved == (persona == "staff_with_mfa")
+    assert own.status == ("closed" if persona == "staff_with_mfa" else "published")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_marking_a_report_fixed(world, persona):
+    """Only the group's own coordinators; the reply address is shown to staff alone."""
+    users, own, _pending = world
+    report = ListingReport.objects.create(group=own, reason="wrong-time", reply_email="reporter@example.org")
+    client = client_for(persona, users)
+    response = client.post(f"/coordinate/groups/a-group/reports/{report.pk}/fixed/")
+    assert outcome(response) == expected(persona, coordinator_only=True, action=True), persona
+    report.refresh_from_db()
+    assert (report.coordinators_fixed_at is not None) == (persona == "coordinator_a")
+    shows_address = "reporter@example.org" in client.get(f"/coordinate/review/reports/{report.pk}/").content.decode()
+    assert shows_address == (persona == "staff_with_mfa")
+    assert "reporter@example.org" not in client.get("/coordinate/groups/a-group/").content.decode()
+# --- Messages sent through "Contact this group" (groups.contact) -----------------------------------------------
+
+
+@pytest.fixture
+def messages(world):
+    """A message to A's group, and one its coordinator reported as abusive (only that one staff may read)."""
+    users, own, _pending = world
+    own.accepts_messages = True
+    own.save(update_fields=["accepts_messages"])
+    send = {"group": own, "reply_by": "email", "reply_to": "sam@example.org", "safe_times": "Evenings",
+            "may_identify": False, "body": "Hello"}
+    private = contact_services.message_send(name="Private", **send)
+    reported = contact_services.message_send(name="Reported", **send)
+    contact_services.message_report(message=reported, user=users["coordinator_a"], note="Threats")
+    return {"message": private.pk, "reported": reported.pk}
+
+
+MESSAGE_PAGES = [
+    ("/coordinate/messages/", {"public_to_accounts": True}),
+    ("/coordinate/messages/{message}/delete/", {"coordinator_only": True}),
+    ("/coordinate/messages/{message}/report/", {"coordinator_only": True}),
+    ("/coordinate/messages/{reported}/delete/", {"coordinator_only": True}),
+    ("/coordinate/review/messages/", {"staff_only": True}),
+    ("/coordinate/review/messages/{reported}/", {"staff_only": True}),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("url, rule", MESSAGE_PAGES)
+def test_message_pages(world, messages, persona, url, rule):
+    response = client_for(persona, world[0]).get(url.format(**messages))
+    assert outcome(response) == expected(persona, **rule), (persona, url)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_the_group_s_coordinators_read_the_messages(world, messages, persona):
+    page = client_for(persona, world[0]).get("/coordinate/messages/").content.decode()
+    assert ("Hello" in page) == (persona == "coordinator_a"), persona
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_staff_never_read_an_unreported_message(world, messages, persona):
+    response = client_for(persona, world[0]).get(f"/coordinate/review/messages/{messages['message']}/")
+    assert outcome(response) == {"visitor": LOGIN, "staff_without_mfa": MFA}.get(persona, NOT_FOUND), persona
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("action, data", [("answered", {}), ("report", {"note": "Spam"}), ("delete", {})])
+def test_message_actions(world, messages, persona, action, data):
+    response = client_for(persona, world[0]).post(f"/coordinate/messages/{messages['message']}/{action}/", data)
+    assert outcome(response) == expected(persona, coordinator_only=True, action=True), (persona, action)
+    message = ContactMessage.objects.filter(pk=messages["message"]).first()
+    unchanged = message is not None and message.answered_at is None and message.reported_at is None
+    assert unchanged == (persona != "coordinator_a"), (persona, action)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_anyone_may_send_a_message_without_an_account(world, messages, persona, settings):
+    settings.CONTACT_MINIMUM_FILL_SECONDS = 0
+    client = client_for(persona, world[0])
+    assert client.get("/groups/a-group/contact/").status_code == OK
+    response = client.post("/groups/a-group/contact/", {
+        "name": "Sam", "reply_to": "sam@example.org", "safe_times": "Evenings", "may_identify": "yes",
+        "shown_at": shown_at_stamp(),
+    })
+    assert outcome(response) == MOVED and response["Location"].startswith("/groups/a-group/contact/sent/")
+    assert client.get(response["Location"]).status_code == OK

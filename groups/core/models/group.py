@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.core import lexicon
 from groups.core.models.querysets import GroupQuerySet
 from groups.core.models.taxonomy import AccessibilityFeature, Cost, Format, GroupType, Language, Population, TraumaType
 from groups.core.workflow import Workflow
@@ -82,6 +83,13 @@ class Group(models.Model):
     contact_url = models.URLField(_("contact page"), blank=True)
     # Given to members after contact; never published anywhere.
     join_link = models.URLField(_("online join link (private)"), blank=True)
+    # The coordinators' choice to take messages through SupportFinder's own form (groups.contact): on by
+    # default where joining starts with getting in touch (registration, a private address, online only).
+    accepts_messages = models.BooleanField(
+        _("accept messages through SupportFinder"), default=False,
+        help_text=_("People can send the group a short message without an account or email of their own; "
+                    "coordinators read it after signing in."),
+    )
 
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/London", validators=[validate_time_zone]
@@ -114,6 +122,9 @@ class Group(models.Model):
     # Denormalised text for keyword search: description, host and taxonomy names.
     # Kept current by groups.core.search.refresh_search_fields(); on PostgreSQL it feeds search_vector.
     search_text = models.TextField(editable=False, blank=True, default="")
+    # The distinct words of name, summary and search_text (lexicon.index_words), kept by save() and every bulk
+    # write: SQLite's keyword search matches whole words on it with LIKE '% word %' (groups.core.search).
+    search_words = models.TextField(editable=False, blank=True, default="")
     # Whether the group can be joined without travel (online, phone or hybrid): kept with search_text,
     # so a place search can keep these groups without a subquery per row.
     meets_remotely = models.BooleanField(default=False, editable=False)
@@ -139,12 +150,42 @@ class Group(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Every saved edit of the name or summary is searchable at once on SQLite, whichever path saved it.
+        self.refresh_search_words()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "summary", "search_text"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_words"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("groups:detail", args=[self.slug])
+
+    def refresh_search_words(self):
+        """search_words from name, summary and search_text: call before a bulk write (save() does it itself)."""
+        self.search_words = lexicon.index_words(self.name, self.summary, self.search_text)
 
     @property
     def is_public(self):
         return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def joins_after_contact(self):
+        """Whether joining starts with getting in touch: registration, an address given only after contact (area
+        only or on request), or online only (no place: the joining details come after contact). Such groups
+        accept messages by default (the migration that added accepts_messages, and the demo)."""
+        place = getattr(self, "place", None) if self.pk else None
+        return (self.attendance == self.Attendance.REGISTRATION or place is None
+                or place.address_visibility != "public")
+
+    @property
+    def takes_messages(self):
+        """The public contact form is open: the coordinators chose it, the listing is taking people, and someone can
+        read what is sent (an active coordinator: `has_coordinator` where the page annotated it, else asked)."""
+        if not (self.accepts_messages and self.status == self.Status.PUBLISHED):
+            return False
+        known = getattr(self, "has_coordinator", None)
+        return known if known is not None else self.coordinators.filter(is_active=True).exists()
 
     @property
     def is_paused(self):

@@ -15,6 +15,7 @@ from datetime import time
 from pathlib import Path
 
 import pytest
+from django.template import Context, Template
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,7 +36,7 @@ TEST_HELPLINES = {
 
 @pytest.fixture
 def texting_helpline(monkeypatch):
-    """A helpline with a text number: the real fixture has none we could check, so a test one shows the sms: link."""
+    """An invented helpline with an international text number and hours, the same in every country."""
     monkeypatch.setattr(helplines, "for_country", lambda country=None: helplines.parse(TEST_HELPLINES).get(
         (country or "GB").upper()))
 
@@ -57,15 +58,27 @@ class TestHelplinesFixture:
                 for number in (line["phone"], line["text"]):
                     assert number == "" or helplines.dial_href(number), (code, line["name"], number)
 
-    def test_loads_the_real_services_with_name_and_website_only(self):
-        """No phone, text number or hours could be checked in the project's sources: none are listed."""
+    def test_every_helpline_names_the_pages_its_facts_were_read_on_and_when(self):
+        data = json.loads(FIXTURE.read_text())
+        lines = [line for entry in data["countries"].values() for line in entry["helplines"]]
+        assert len(lines) >= 10
+        for line in lines:
+            assert "2026-12-01" in line["checked"] and "re-check" in line["checked"], line["name"]
+            assert re.search(r"https://\S+", line["checked"]), line["name"]
+            assert set(line) >= {"name", "about", "phone", "text", "text_word", "hours", "website", "checked"}
+
+    def test_loads_the_checked_services(self):
         loaded = helplines.load(FIXTURE)
-        named = {line.name: line for country in loaded.values() for line in country.helplines}
-        assert named["RAINN"].website == "https://www.rainn.org"
-        assert named["National Centre for Domestic Violence"].website == "https://www.ncdv.org.uk"
-        for line in named.values():
-            assert (line.phone, line.text, line.hours) == ("", "", ""), line
-            assert "no phone number" in line.checked.lower()
+        named = {(code, line.name): line for code, country in loaded.items() for line in country.helplines}
+        refuge = named["GB", "National Domestic Abuse Helpline"]
+        assert (refuge.phone, refuge.tel_href, refuge.hours) == (
+            "0808 2000 247", "tel:08082000247", "24 hours a day, 7 days a week")
+        hotline = named["US", "National Domestic Violence Hotline"]
+        assert (hotline.sms_href, hotline.text_word) == ("sms:88788", "START")
+        assert named["AU", "1800RESPECT"].sms_href == "sms:0458737732"
+        # A number we could not find stated on the service's own pages stays empty, and the note says why.
+        rape_crisis = named["GB", "Rape and Sexual Abuse Support Line"]
+        assert rape_crisis.phone == "" and "left empty" in rape_crisis.checked
         assert loaded["GB"].emergency == "999" and loaded["US"].emergency == "911"
 
     def test_a_missing_or_broken_file_gives_no_helplines_not_an_error(self, tmp_path):
@@ -96,6 +109,41 @@ class TestDialHref:
         assert href == "" or re.fullmatch(r"sms:\+?[0-9]+", href), href
 
 
+def help_box(country):
+    return Template('{% include "includes/help_now.html" %}').render(Context({"country": country}))
+
+
+REAL_LINES = [(code, line) for code, entry in json.loads(FIXTURE.read_text())["countries"].items()
+              for line in entry["helplines"]]
+
+
+class TestEveryListedNumberIsOneTap:
+    @pytest.mark.parametrize(("code", "line"), REAL_LINES, ids=[f"{c}-{line['name']}" for c, line in REAL_LINES])
+    def test_phone_is_a_tel_link_and_text_an_sms_link_digits_only(self, code, line):
+        html = help_box(code)
+        assert line["name"] in html or line["name"].replace("'", "&#x27;") in html
+        if line["phone"]:
+            digits = re.sub(r"[^0-9]", "", line["phone"])
+            assert f'<a class="help-now__call" href="tel:{digits}">Call {line["phone"]}</a>' in html
+        if line["text"]:
+            digits = re.sub(r"[^0-9]", "", line["text"])
+            visible = f"Text {line['text_word']} to {line['text']}" if line["text_word"] else f"Text {line['text']}"
+            assert f'<a class="help-now__call" href="sms:{digits}">{visible}</a>' in html
+        for href in links(html, "tel") + links(html, "sms"):
+            assert re.fullmatch(r"(tel|sms):\+?[0-9]+", href), href
+
+    def test_the_help_box_and_the_safety_page_say_a_tap_leaves_a_record(self, client):
+        assert "shows in your phone's call history and on the phone bill" in help_box("GB").replace("&#x27;", "'")
+        assert 'href="/safety/#calls-and-texts"' in help_box("GB")
+        page = " ".join(client.get("/safety/").content.decode().replace("&#x27;", "'").split())
+        assert 'id="calls-and-texts"' in page
+        assert "kept in your phone's call history or messages, and it can show on the phone bill" in page
+
+    def test_the_fixture_lists_numbers_to_tap(self):
+        assert sum(bool(line["phone"]) for _code, line in REAL_LINES) >= 9
+        assert sum(bool(line["text"]) for _code, line in REAL_LINES) >= 4
+
+
 class TestHelpWithinOneTap:
     def test_home_page_offers_the_emergency_number_near_the_top(self, client):
         page = client.get("/").content.decode()
@@ -107,7 +155,8 @@ class TestHelpWithinOneTap:
     def test_the_site_country_chooses_the_helplines(self, client, settings):
         settings.SEARCH_COUNTRY = "US"
         page = client.get("/").content.decode()
-        assert links(page, "tel") == ["tel:911"] and "RAINN" in page and "National Centre" not in page
+        assert {"tel:911", "tel:8006564673"} <= set(links(page, "tel")) and "sms:88788" in links(page, "sms")
+        assert "RAINN" in page and "National Centre" not in page and "tel:999" not in links(page, "tel")
 
     def test_home_no_results_and_group_pages_show_tel_and_sms_links(self, client, make_group, texting_helpline):
         make_group("Evening Circle", slug="evening-circle", place={"city": "Leeds"})
@@ -149,7 +198,8 @@ class TestHelpWithinOneTap:
     def test_group_phone_without_digits_stays_text(self, client, make_group):
         make_group("Ask Circle", slug="ask-circle", contact_phone="ask at the library desk")
         page = client.get("/groups/ask-circle/").content.decode()
-        assert "<dd>ask at the library desk</dd>" in page and links(page, "tel") == ["tel:999"]
+        help_box_only = links(client.get("/").content.decode(), "tel")
+        assert "<dd>ask at the library desk</dd>" in page and links(page, "tel") == help_box_only
 
 
 class TestFiltersOnAPhone:

@@ -270,6 +270,19 @@ class TestReferrerPolicyWhereFormsPost:
         if response.status_code == 200:
             assert '<meta name="referrer" content="same-origin">' in response.content.decode()
 
+    def test_the_public_report_form_keeps_the_referrer_on_this_site_only(self, client, make_group):
+        make_group("Reported", slug="reported")
+        response = client.get("/groups/reported/report/")
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert '<meta name="referrer" content="same-origin">' in response.content.decode()
+        for browsing in ["/groups/reported/", "/groups/reported/report/thanks/"]:
+            assert client.get(browsing).headers["Referrer-Policy"] == "no-referrer"
+    def test_the_contact_form_page_alone_of_a_group_s_pages_keeps_it_on_this_site(self, client, make_group):
+        group = make_group("Circle", slug="circle", accepts_messages=True)
+        assert client.get(f"/groups/{group.slug}/contact/").headers["Referrer-Policy"] == "same-origin"
+        for path in ["", "calendar.ics", "contact/sent/"]:
+            assert client.get(f"/groups/{group.slug}/{path}").headers["Referrer-Policy"] == "no-referrer", path
+
     def test_browsing_pages_send_no_referrer_at_all(self, client, taxonomy):
         response = client.get("/groups/")
         assert response.headers["Referrer-Policy"] == "no-referrer"
