@@ -261,12 +261,6 @@ class GroupPage(GroupCard):
         )
 
 
-def group_cards(groups, now=None):
-    """A :class:`GroupCard` for each group of a results page, in order."""
-    now = now or timezone.now()
-    return [GroupCard.build(group, now) for group in groups]
-
-
 def group_page(group, now=None):
     """The :class:`GroupPage` of one group (also for staff and coordinator previews)."""
     return GroupPage.build(group, now or timezone.now())
