@@ -36,6 +36,7 @@ class GroupsConfig(AppConfig):
         # so each worker knows when to rebuild its search index (groups.directory.facet_index).
         from groups.core import directory_version
         from groups.core.vocabulary import M2M_FIELDS, TAXONOMIES
+        from groups.directory import cards
 
         watched = [group, meeting, self.get_model("Place"), self.get_model("AccreditationClaim")]
         for model in watched + [taxonomy.model for taxonomy in TAXONOMIES]:
@@ -44,3 +45,9 @@ class GroupsConfig(AppConfig):
         for name in M2M_FIELDS:
             m2m_changed.connect(directory_version.on_change, sender=getattr(group, name).through,
                                 dispatch_uid=f"directory-version-{name}")
+
+        # Result cards are cached with the names of taxonomy terms and accrediting bodies in them: renaming
+        # one makes every cached card out of date (groups.directory.cards).
+        for model in [taxonomy.model for taxonomy in TAXONOMIES] + [self.get_model("AccreditingBody")]:
+            for signal in (post_save, post_delete):
+                signal.connect(cards.bump_generation, sender=model, dispatch_uid=f"cards-{model.__name__}-{signal}")

@@ -2,5 +2,11 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from supportfinder.warmup import warm_up
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportfinder.settings.production")
 application = get_wsgi_application()
+
+# Ready before the first visitor: imports, gazetteer, templates, connection and caches (supportfinder.warmup).
+if os.environ.get("WARM_UP", "1") != "0":
+    warm_up(application)

@@ -135,9 +135,11 @@ def make_user(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits live in the cache: start every test with an empty one."""
-    from django.core.cache import cache
+    """Rate limits and result cards live in caches: start every test with empty ones."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()

@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from groups.directory import presenters
+from groups.directory import loading, presenters
 from groups.directory.selectors import published_group_or_404, search_groups
 
 
@@ -60,6 +60,7 @@ def distance_fields(group):
 def group_list(request):
     result = search_groups(request.GET)
     page = result.page
+    loading.attach_many_valued(page.object_list)  # one query for every group's terms, meetings and claims
     now = timezone.now()
     base = request.build_absolute_uri(request.path)
     query = presenters.querystring(result.params)

@@ -118,8 +118,8 @@ def distance_label(group):
 
 def next_meeting(group, now=None):
     """The group's next meeting as an aware datetime in its own zone, or None (never an exception)."""
-    found = schedule.next_meeting(list(group.meeting_times.all()), group.time_zone, now or timezone.now())
-    return found[0] if found else None
+    when, _ask = upcoming_meeting(group, now or timezone.now())
+    return when.at if when else None
 
 
 def location_label(group):
@@ -186,6 +186,29 @@ class MeetingWhen:
         return zone_label(self.zone)
 
 
+def upcoming_meeting(group, now, stored=None):
+    """(the next meeting as a MeetingWhen or None, whether to say "ask the group" instead).
+
+    From the group's meetings (the group page and the JSON read them anyway); with stored="first", from the stored
+    next meeting (Group.next_meeting_at, exact while it is still ahead) when it can be, as result cards do, so a
+    cached card reads no meetings; stored="only": None instead of reading the meetings when they are needed.
+    """
+    if stored:
+        at = getattr(group, "next_meeting_at", None)
+        zone = schedule.zone_or_none(group.time_zone)
+        if at is not None and zone is not None and at >= now:
+            return MeetingWhen(at.astimezone(zone), group.time_zone), False
+        # Annotated by groups.directory.loading: nothing to compute for a group with no scheduled meeting.
+        if at is None and getattr(group, "has_scheduled_meeting", None) is False:
+            return None, False
+        if stored == "only":
+            return None
+    meetings = list(group.meeting_times.all())
+    found = schedule.next_meeting(meetings, group.time_zone, now)
+    when = MeetingWhen(found[0], group.time_zone) if found else None
+    return when, when is None and any(meeting.is_scheduled for meeting in meetings)
+
+
 @dataclass(frozen=True)
 class GroupCard:
     """What a result card shows about a group, beyond the group's own fields (which templates read from ``group``).
@@ -204,13 +227,10 @@ class GroupCard:
 
     @classmethod
     def build(cls, group, now):
-        meetings = list(group.meeting_times.all())
-        found = schedule.next_meeting(meetings, group.time_zone, now)
-        when = MeetingWhen(found[0], group.time_zone) if found else None
+        when, ask_the_group = upcoming_meeting(group, now)
         return cls(
             group=group, next_meeting=when, next_meeting_short=when.short_text(now) if when else "",
-            ask_the_group=when is None and any(meeting.is_scheduled for meeting in meetings),
-            location_label=location_label(group), badge=accreditation_badge(group),
+            ask_the_group=ask_the_group, location_label=location_label(group), badge=accreditation_badge(group),
             distance_label=distance_label(group),
         )
 
@@ -239,12 +259,6 @@ class GroupPage(GroupCard):
             has_calendar=any(schedule.next_occurrence(meeting, group.time_zone, now) for meeting in meetings),
             is_stale=group.last_confirmed_at < stale_before,
         )
-
-
-def group_cards(groups, now=None):
-    """A :class:`GroupCard` for each group of a results page, in order."""
-    now = now or timezone.now()
-    return [GroupCard.build(group, now) for group in groups]
 
 
 def group_page(group, now=None):

@@ -21,7 +21,7 @@ from groups.core import next_meetings, schedule
 from groups.core.models import Group, MeetingTime
 from groups.core.models.querysets import ON_REQUEST
 from groups.core.vocabulary import M2M_FIELDS
-from groups.directory import fast_search
+from groups.directory import fast_search, loading
 from groups.directory.facet_index import current_index, microseconds
 from groups.directory.keywords import keyword_hints
 from groups.directory.params import FACETS, parse_search_params
@@ -105,6 +105,27 @@ def for_detail_page(groups):
     sent through "Contact this group" (Group.takes_messages), in the same query."""
     coordinators = Group.coordinators.through.objects.filter(group=OuterRef("pk"), user__is_active=True)
     return for_cards(groups).annotate(has_coordinator=Exists(coordinators))
+
+
+def page_rows(results, params):
+    """What a page needs of the ordered results: each group's id and, in a place search, the distance the order
+    used and whether it is within reach (so the card's words agree with the order)."""
+    if params.origin:
+        return results.values_list("pk", "distance_shown", "within_reach")
+    return results.values_list("pk", flat=True)
+
+
+def groups_for_rows(rows, params, rows_have_distances=True):
+    """The SQL path's page of groups in order, read by primary key in one query (groups.directory.loading): the
+    cards (cached, groups.directory.cards) or the JSON (loading.attach_many_valued) read the rest."""
+    rows = list(rows)
+    if params.origin and rows_have_distances:
+        groups = loading.groups_by_id([row[0] for row in rows], many=False)
+        loading.set_distances(groups, {row[0]: (row[1], row[2]) for row in rows})
+        return groups
+    groups = loading.groups_by_id(rows, many=False)
+    loading.set_distances(groups, origin=params.origin)
+    return groups
 
 
 def _term_counts(facet, base, current, selected_ids):
@@ -250,8 +271,7 @@ def groups_in_order(ids):
 
     Still published ones only: one unpublished or deleted since the version was read is left out, not shown.
     """
-    by_id = {group.pk: group for group in for_cards(Group.objects.published().filter(pk__in=ids))}
-    return [by_id[pk] for pk in ids if pk in by_id]
+    return loading.groups_by_id(ids, many=False)  # one query; the cards or the JSON read the rest
 
 
 def _page_number(params, paginator):
@@ -284,11 +304,9 @@ def search_groups_sql(querydict, page_size=None):
         ordered_ids = ids_by_next_meeting(results, timezone.now(), within_reach_first=bool(params.origin))
         paginator = Paginator(ordered_ids, page_size, allow_empty_first_page=True)
     else:
-        paginator = Paginator(for_cards(results), page_size, allow_empty_first_page=True)
+        paginator = Paginator(page_rows(results, params), page_size, allow_empty_first_page=True)
     page = paginator.page(_page_number(params, paginator))
-    if by_next and not corrected:
-        by_id = {group.pk: group for group in for_cards(results).filter(pk__in=page.object_list)}
-        page.object_list = [by_id[pk] for pk in page.object_list]
+    page.object_list = groups_for_rows(page.object_list, params, rows_have_distances=not (by_next and not corrected))
 
     facets = facet_counts(params, terms_by_param, paginator.count)
     accredited_count = paginator.count if params.accredited else accredited(filtered_groups(params)).count()
@@ -350,7 +368,8 @@ def ids_by_next_meeting(queryset, now, within_reach_first=False):
 
 
 def published_group_or_404(slug):
-    try:
-        return for_detail_page(Group.objects.published()).get(slug=slug)
-    except Group.DoesNotExist:
-        raise Http404(_("No group is listed at this address.")) from None
+    """A published group with everything its page shows, in two queries (groups.directory.loading)."""
+    group = loading.published_group_page(slug)
+    if group is None:
+        raise Http404(_("No group is listed at this address."))
+    return group

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_safe
 
 from groups.core.vocabulary import DAY_NAMES, TIME_NAMES
 from groups.directory import ical, presenters
+from groups.directory.cards import cards_for_groups
 from groups.directory.params import DEFAULT_RADIUS_KM
 from groups.directory.selectors import count_for_query, published_group_or_404, search_groups
 
@@ -17,7 +18,7 @@ def group_list(request):
     chips = presenters.active_chips(result)
     context = {
         "result": result,
-        "cards": presenters.group_cards(result.page.object_list),
+        "cards": cards_for_groups(result.page.object_list),
         "params": result.params,
         "chips": chips,
         "clear_url": presenters.clear_filters_url(result.params),

@@ -103,6 +103,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # An optional shared cache (Redis) for rate limits and sessions across app servers.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Requests a new app-server worker answers in-process before its first visitor (supportfinder.warmup).
+WARM_UP_PATHS = env.list("WARM_UP_PATHS", default=["/groups/", "/groups/?near=London", "/types/therapeutic/"])
+# Rendered result cards (groups.directory.cards), keyed by each group's content: in the shared cache when
+# CACHE_URL names one (Redis), otherwise in this worker's memory, bounded so a worker stays small (about
+# 2 KB a card: CARD_CACHE_ENTRIES 5,000 is about 10 MB).
+CACHES["cards"] = {**CACHES["default"], "KEY_PREFIX": "cards", "TIMEOUT": 7 * 24 * 3600}
+if CACHES["cards"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["cards"].update(LOCATION="cards", OPTIONS={"MAX_ENTRIES": env.int("CARD_CACHE_ENTRIES", default=5000),
+                                                      "CULL_FREQUENCY": 4})
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -182,11 +182,12 @@ class TestSpelling:
         assert notice(client, "zephir")[1] == [("zephyr", "/groups/?q=zephyr")]
 
 
-def test_a_concept_search_costs_no_more_queries_than_a_word(client, survivors, django_assert_num_queries):
+def test_a_concept_search_costs_no_more_queries_than_a_word(client, survivors, django_assert_max_num_queries):
     client.get("/groups/", {"q": "warm"})  # the vocabulary is read once, then kept
     with CaptureQueriesContext(connection) as plain:
         assert client.get("/groups/", {"q": "harbour"}).status_code == 200
-    with django_assert_num_queries(len(plain.captured_queries)):
+    # At most: a card the first search rendered is cached, so the second may read one query fewer.
+    with django_assert_max_num_queries(len(plain.captured_queries)):
         response = client.get("/groups/", {"q": "I was raped by someone, leeds"})
     assert "1 group found" in response.content.decode()
 

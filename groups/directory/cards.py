@@ -1,0 +1,154 @@
+"""Result cards: the page's groups read by primary key (groups.directory.loading), each card's HTML cached.
+
+    cards_for_ids(ids, language=..., distances=... or origin=...) -> [RenderedCard(group, html)]
+
+is what the search page calls with the ids of the page in order. A card has two parts:
+
+- what the group is (name, summary, badge, types, formats, place, cost, languages, paused): the same for every
+  search, rendered from groups/_card.html and cached in the "cards" cache under a key that changes whenever any
+  of it can: the group's version and last save, status, cost, place, current badge claim (its id and last
+  change, so a claim verified, renewed, withdrawn or past its last valid day gives a new key), whether a claim
+  waits, the language, the card templates' text and a generation bumped when a taxonomy term or an accrediting
+  body is edited (their names are on the card);
+- what depends on the search and the clock (distance, next meeting): rendered from groups/_card_live.html into
+  the slot the cached part leaves, and memoised per worker by exactly what it shows (many groups share a
+  next meeting and a distance label), so no group's words can leak into another's card.
+
+A card found in the cache costs no query beyond the first of loading.groups_by_id. hits and misses are
+counted per worker (card_cache_stats) for the benchmark.
+"""
+
+import functools
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import caches
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from groups.directory import loading
+from groups.directory.presenters import GroupCard, distance_label, upcoming_meeting
+
+CACHE_ALIAS = "cards"
+GENERATION_KEY = "generation"
+CARD_TEMPLATE, LIVE_TEMPLATE = "groups/_card.html", "groups/_card_live.html"
+# What the cached part of a card leaves for the live part (an HTML comment: escaped text can never contain one).
+LIVE_SLOT = mark_safe("<!--live-->")
+CARD_SECONDS = 7 * 24 * 3600
+
+_stats = {"hits": 0, "misses": 0}
+
+
+@dataclass(frozen=True)
+class RenderedCard:
+    group: object
+    html: SafeString
+
+
+def card_cache():
+    return caches[CACHE_ALIAS]
+
+
+def card_cache_stats(reset=False):
+    """{"hits": n, "misses": n} of this worker's card cache since it started (or since the last reset)."""
+    found = dict(_stats)
+    if reset:
+        _stats.update(hits=0, misses=0)
+    return found
+
+
+def bump_generation(*args, **kwargs):
+    """Every cached card out of date at once: a taxonomy term or an accrediting body was renamed (signals)."""
+    cache = card_cache()
+    if not cache.add(GENERATION_KEY, 1, timeout=None):
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # evicted between add and incr
+            cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+@functools.cache
+def templates_stamp():
+    """A digest of the card templates' source, so a deployment that changes them never serves old cards."""
+    digest = hashlib.blake2b(digest_size=6)
+    for name in (CARD_TEMPLATE, "accreditation/_badge.html"):
+        with open(get_template(name).origin.name, "rb") as source:
+            digest.update(source.read())
+    return digest.hexdigest()
+
+
+def card_key(group, language, generation):
+    """The cache key of a group's card: changes with anything the cached part shows (see the module's notes)."""
+    place = getattr(group, "place", None)
+    stamp = (group.version, group.updated_at.isoformat(), group.status, group.cost_id, group.time_zone,
+             place and (place.address_visibility, place.city, place.region),
+             group.badge_id, group.badge_changed and group.badge_changed.isoformat(), group.has_waiting_claim)
+    digest = hashlib.blake2b(repr(stamp).encode(), digest_size=8).hexdigest()
+    return f"{templates_stamp()}:{generation}:{language}:{group.pk}:{digest}"
+
+
+def cards_for_ids(ids, *, language=None, distances=None, origin=None, now=None):
+    """The cards of a results page, in the order of `ids`, in one query when every card is cached, two otherwise.
+
+    distances: {id: (distance shown, within reach)} from the search that ordered the page; or origin (latitude,
+    longitude, radius_km) to work them out here (loading.distance_from).
+    """
+    groups = loading.groups_by_id(ids, many=False)
+    loading.set_distances(groups, distances, origin)
+    return cards_for_groups(groups, language=language, now=now)
+
+
+def cards_for_groups(groups, *, language=None, now=None):
+    """The cards of groups read by loading.groups_by_id (many=False is enough), distances already set on them."""
+    language = language or translation.get_language()
+    now = now or timezone.now()
+    cache = card_cache()
+    generation = cache.get(GENERATION_KEY, 0)
+    keys = {group.pk: card_key(group, language, generation) for group in groups}
+    cached = cache.get_many(keys.values())
+    missing = {group.pk for group in groups if keys[group.pk] not in cached}
+    needing_meetings = {group.pk for group in groups if upcoming_meeting(group, now, stored="only") is None}
+    if missing or needing_meetings:
+        loading.attach_many_valued([group for group in groups if group.pk in missing | needing_meetings])
+    _stats["hits"] += len(groups) - len(missing)
+    _stats["misses"] += len(missing)
+    fresh = {}
+    with translation.override(language):
+        for group in groups:
+            if group.pk in missing:
+                fresh[keys[group.pk]] = _render_fixed(group, now)
+        cards = [RenderedCard(group, _assemble(group, cached.get(keys[group.pk]) or fresh[keys[group.pk]], now,
+                                               language)) for group in groups]
+    if fresh:
+        cache.set_many(fresh, timeout=CARD_SECONDS)
+    return cards
+
+
+def _render_fixed(group, now):
+    """The cached part of a card: its HTML before and after the live slot."""
+    html = get_template(CARD_TEMPLATE).render({"card": GroupCard.build(group, now), "group": group,
+                                               "live_slot": LIVE_SLOT})
+    before, _slot, after = html.partition(LIVE_SLOT)
+    return before, after
+
+
+def _assemble(group, fixed, now, language):
+    before, after = fixed
+    when, ask = upcoming_meeting(group, now, stored="first")
+    live = _live_html(language, distance_label(group), when, when.short_text(now) if when else "", ask,
+                      bool(group.meets_remotely))
+    return mark_safe(before + live + after)  # noqa: S308 (rendered by the template engine, escaped there)
+
+
+@functools.lru_cache(maxsize=4096)
+def _live_html(language, distance_label, when, short_text, ask_the_group, meets_remotely):
+    """The distance and next meeting rows of a card: a function of exactly its arguments (memoised per worker).
+
+    groups/_card_live.html must read nothing but these: the memo would otherwise show one group's words on another.
+    """
+    with translation.override(language):
+        return get_template(LIVE_TEMPLATE).render({
+            "distance_label": distance_label, "when": when, "text": short_text, "ask_the_group": ask_the_group,
+            "group": {"meets_remotely": meets_remotely},
+        })

@@ -1,0 +1,232 @@
+"""A page's groups by primary key, in at most two queries whatever the page size (issue 12).
+
+The search decides which groups a page shows and in what order (groups.directory.selectors); this module reads
+those groups and no others:
+
+1. the groups with everything single-valued: cost and place (joined), and as annotations the current badge's
+   claim (its id and when it last changed), whether a claim waits for review and whether the group lists a
+   scheduled meeting;
+2. everything many-valued, for the groups that need it, in one UNION ALL: taxonomy terms (with their names),
+   meeting times and accreditation claims, each row padded to the same text columns.
+
+The second query is skipped when nothing needs it: a result card whose HTML is cached needs only its stored
+next meeting (Group.next_meeting_at), which the first query reads. The rows are set on each group as Django's
+own prefetching would (group.types.all(), group.meeting_times.all(), group.current_claims,
+group.waiting_claims), so templates, the JSON and the calendar read them without knowing how they came.
+"""
+
+import math
+
+from django.db import models
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from groups.accreditation.models import AccreditationClaim, AccreditingBody
+from groups.accreditation.selectors import current_claims
+from groups.core.geo import haversine_km
+from groups.core.models import Group, MeetingTime
+from groups.core.models.querysets import ON_REQUEST, PUBLIC
+from groups.core.vocabulary import BY_ARRANGEMENT, M2M_FIELDS, TAXONOMY_BY_FIELD
+from groups.directory.prepared import PLACEHOLDER_TEXT, placeholder_ids, prepared
+
+# Deferred always (the keyword search's columns, wide and never shown) and on cards (the long texts).
+NEVER_SHOWN = ("search_text", "search_words", "join_link")
+CARD_DEFERS = NEVER_SHOWN + ("description", "registration_details")
+
+# The many-valued rows: (kind, group id, row id, then WIDTH text columns), kind naming what the row is.
+WIDTH = 9
+MEETINGS, CURRENT_CLAIMS, WAITING_CLAIMS = 10, 20, 21
+TERM_FIELDS = ("slug", "name", "order")
+MEETING_FIELDS = ("frequency", "weekday", "interval_weeks", "week_of_month", "starts_on", "start_time", "end_time")
+CLAIM_FIELDS = ("body_id", "status", "scope", "other_body_name", "facilitator_name", "valid_until")
+BODY_FIELDS = ("slug", "name", "scheme")
+
+
+def groups_by_id(ids, *, many=True, detail=False, today=None):
+    """The published groups with these ids, in that order, in one query (one unpublished or deleted since the
+    search read its ids is left out, never shown); with their many-valued data in a second one: `many` is True
+    (all of them), False (none) or the set of ids needing it."""
+    today = today or timezone.localdate()
+    ids = list(ids)
+    if not ids:
+        return []
+    query = prepared(("groups", len(ids), detail, today), lambda: single_valued(
+        Group.objects.published().filter(pk__in=placeholder_ids(len(ids))), today, detail=detail))
+    found = {group.pk: group for group in query.instances(ids=ids)}
+    groups = [found[pk] for pk in ids if pk in found]
+    wanted = [group for group in groups if many is True or (many and group.pk in many)]
+    if wanted:
+        attach_many_valued(wanted, today)
+    return groups
+
+
+def published_group_page(slug, today=None):
+    """The published group at this slug with everything its page shows, in two queries; None when there is none."""
+    today = today or timezone.localdate()
+    query = prepared(("page", today), lambda: single_valued(
+        Group.objects.published().filter(slug=PLACEHOLDER_TEXT), today, detail=True))
+    found = query.instances(text=slug)
+    if not found:
+        return None
+    attach_many_valued(found, today)
+    return found[0]
+
+
+def single_valued(groups, today=None, *, detail=False):
+    """Query 1: the groups, cost and place joined, and what decides whether the many-valued rows are needed."""
+    today = today or timezone.localdate()
+    badge = current_claims(today).filter(group=OuterRef("pk")).order_by("-valid_until", "pk")
+    waiting = AccreditationClaim.objects.filter(group=OuterRef("pk"), status=AccreditationClaim.Status.CLAIMED)
+    scheduled = MeetingTime.objects.filter(group=OuterRef("pk")).exclude(frequency=BY_ARRANGEMENT)
+    groups = (
+        groups.order_by().select_related("cost", "place")
+        .defer(*(NEVER_SHOWN if detail else CARD_DEFERS))
+        .annotate(badge_id=Subquery(badge.values("pk")[:1]), badge_changed=Subquery(badge.values("updated_at")[:1]),
+                  has_waiting_claim=Exists(waiting), has_scheduled_meeting=Exists(scheduled))
+    )
+    if detail:
+        # Whether anyone could read a message sent through "Contact this group" (Group.takes_messages).
+        coordinators = Group.coordinators.through.objects.filter(group=OuterRef("pk"), user__is_active=True)
+        groups = groups.annotate(has_coordinator=Exists(coordinators))
+    return groups
+
+
+def _rows(queryset, kind, fields, row_id="pk"):
+    """One branch of query 2: (kind, group id, row id, the fields as text, padded to WIDTH columns)."""
+    text = {f"c{n}": Cast(F(name), TextField()) for n, name in enumerate(fields)}
+    padding = {f"c{n}": Value(None, output_field=TextField()) for n in range(len(fields), WIDTH)}
+    return (
+        queryset.order_by()
+        .annotate(row_kind=Value(kind), row_group=F("group_id"), row_id=F(row_id), **text, **padding)
+        .values_list("row_kind", "row_group", "row_id", *[f"c{n}" for n in range(WIDTH)])
+    )
+
+
+def _many_valued_query(ids, today):
+    """Query 2: every taxonomy's terms, the meeting times and the current and waiting claims of the groups."""
+    branches = []
+    for kind, field in enumerate(M2M_FIELDS):
+        through = getattr(Group, field).through
+        term = TAXONOMY_BY_FIELD[field].model._meta.model_name
+        branches.append(_rows(through.objects.filter(group_id__in=ids), kind,
+                              [f"{term}__{name}" for name in TERM_FIELDS], row_id=f"{term}_id"))
+    branches.append(_rows(MeetingTime.objects.filter(group_id__in=ids), MEETINGS, MEETING_FIELDS))
+    claim_fields = CLAIM_FIELDS + tuple(f"body__{name}" for name in BODY_FIELDS)
+    branches.append(_rows(current_claims(today).filter(group_id__in=ids), CURRENT_CLAIMS, claim_fields))
+    waiting = AccreditationClaim.objects.filter(group_id__in=ids, status=AccreditationClaim.Status.CLAIMED)
+    branches.append(_rows(waiting, WAITING_CLAIMS, claim_fields))
+    return branches[0].union(*branches[1:], all=True)
+
+
+def _named(names, text):
+    """The first text columns of a row of query 2, by field name (the rest is padding)."""
+    return dict(zip(names, text[: len(names)], strict=True))
+
+
+def _instance(model, values):
+    """A model instance from {attname: text from query 2}: each value read as its field reads it, the other fields
+    deferred (Model.from_db wants the values in the model's field order)."""
+    fields = [field for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(None, [field.attname for field in fields],
+                         [field.to_python(values[field.attname]) for field in fields])
+
+
+def attach_many_valued(groups, today=None):
+    """Read query 2 for the groups and set its rows on them as Django's prefetching would (none for groups that
+    have them already)."""
+    today = today or timezone.localdate()
+    by_id = {group.pk: group for group in groups if not has_many_valued(group)}
+    if not by_id:
+        return
+    terms = {(kind, group_id): [] for kind in range(len(M2M_FIELDS)) for group_id in by_id}
+    meetings = {group_id: [] for group_id in by_id}
+    claims = {(kind, group_id): [] for kind in (CURRENT_CLAIMS, WAITING_CLAIMS) for group_id in by_id}
+    bodies = {}
+    query = prepared(("many", len(by_id), today), lambda: _many_valued_query(placeholder_ids(len(by_id)), today))
+    for kind, group_id, row_id, *text in query.rows(ids=list(by_id)):
+        if kind < len(M2M_FIELDS):
+            model = TAXONOMY_BY_FIELD[M2M_FIELDS[kind]].model
+            terms[kind, group_id].append(_instance(model, {"id": row_id, **_named(TERM_FIELDS, text)}))
+        elif kind == MEETINGS:
+            values = {"id": row_id, "group_id": group_id, **_named(MEETING_FIELDS, text)}
+            meetings[group_id].append(_instance(MeetingTime, values))
+        else:
+            claims[kind, group_id].append(_claim(row_id, group_id, text, bodies))
+    for group_id, group in by_id.items():
+        for kind, field in enumerate(M2M_FIELDS):
+            _set_prefetched(group, field, TAXONOMY_BY_FIELD[field].model,
+                            sorted(terms[kind, group_id], key=lambda term: (term.order, term.name)))
+        for meeting in meetings[group_id]:
+            meeting.group = group
+        _set_prefetched(group, "meeting_times", MeetingTime, sorted(meetings[group_id], key=_meeting_order))
+        # with_badges' order: the claim valid longest is the badge.
+        group.current_claims = sorted(claims[CURRENT_CLAIMS, group_id],
+                                      key=lambda claim: (-claim.valid_until.toordinal(), claim.pk))
+        group.waiting_claims = claims[WAITING_CLAIMS, group_id]
+
+
+def has_many_valued(group):
+    return "meeting_times" in group.__dict__.get("_prefetched_objects_cache", {})
+
+
+def _claim(row_id, group_id, text, bodies):
+    values = {"id": row_id, "group_id": group_id, **_named(CLAIM_FIELDS, text)}
+    claim = _instance(AccreditationClaim, values)
+    if claim.body_id not in bodies:
+        body = {"id": claim.body_id, **_named(BODY_FIELDS, text[len(CLAIM_FIELDS):])}
+        bodies[claim.body_id] = _instance(AccreditingBody, body)
+    claim.body = bodies[claim.body_id]
+    return claim
+
+
+def _meeting_order(meeting):
+    """MeetingTime's ordering (weekday, start time), meetings by arrangement (no day) last, as PostgreSQL has it."""
+    return (meeting.weekday is None, meeting.weekday or 0, meeting.start_time is None,
+            meeting.start_time or models.TimeField().to_python("00:00"), meeting.pk)
+
+
+_EMPTY = {}
+
+
+def _set_prefetched(instance, name, model, objects):
+    """What prefetch_related leaves on an instance: a queryset with its results already in it, so
+    instance.<name>.all() reads no database (django.db.models.query.prefetch_one_level does the same, from the
+    relation's own queryset, which costs a query clone per group and relation: a plain one does here)."""
+    if model not in _EMPTY:
+        _EMPTY[model] = QuerySet(model=model)
+    # A copy of an unevaluated queryset of the model (creating one costs a Query, a tenth of a millisecond: it
+    # adds up over seven relations of twenty groups); its results are set, so it never runs.
+    queryset = object.__new__(QuerySet)
+    queryset.__dict__.update(_EMPTY[model].__dict__)
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+def set_distances(groups, distances=None, origin=None):
+    """Set distance_shown and within_reach on each group, as GroupQuerySet.near annotates them.
+
+    `distances` ({id: (distance shown, within reach)}) comes from whatever ordered the results, so the words and
+    the order agree; without it, they are worked out here from `origin` (latitude, longitude, radius_km).
+    """
+    for group in groups:
+        if distances is not None and group.pk in distances:
+            group.distance_shown, group.within_reach = distances[group.pk]
+        elif origin is not None:
+            group.distance_shown, group.within_reach = distance_from(group, origin)
+
+
+def distance_from(group, origin):
+    """(distance shown, within reach) of a group from an origin: the search point of a located group, rounded to
+    0.1 km for a public address and to whole km (at least 1) for an area; none for a location given on request."""
+    place = getattr(group, "place", None)
+    if place is None or place.address_visibility == ON_REQUEST or place.search_latitude is None:
+        return None, False
+    km = haversine_km(origin.latitude, origin.longitude, place.search_latitude, place.search_longitude)
+    # Halves rounded up, as SQL's ROUND does for these non-negative distances (Python's round() goes to even).
+    if place.address_visibility == PUBLIC:
+        shown = math.floor(km * 10.0 + 0.5) / 10.0
+    else:
+        shown = max(1.0, float(math.floor(km + 0.5)))
+    return shown, km <= origin.radius_km
