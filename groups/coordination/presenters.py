@@ -58,7 +58,9 @@ def coordinator_rows(coordinators, viewer):
     """(person, label) for the group page's list; the viewer sees their own email address."""
     rows = []
     for person in coordinators:
-        label = f"{person.display_name or person.email} ({person.email})" if person == viewer else None
+        # Their own address once: "coord@example.org", not "coord@example.org (coord@example.org)".
+        own = f"{person.display_name} ({person.email})" if person.display_name else person.email
+        label = own if person == viewer else None
         rows.append((person, label or coordinator_label(person)))
     return rows
 

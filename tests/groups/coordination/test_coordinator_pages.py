@@ -220,3 +220,16 @@ class TestCalendarUids:
         self.approve_change(coordinator, reviewer, **{"meetings-0-weekday": "3"})
         after = self.uids(client)
         assert len(after) == 1 and after != before
+
+
+def test_the_manage_page_names_its_viewer_once(make_group, coordinator, client):
+    # Seen in Chromium: "coordinator@example.org (coordinator@example.org) (you)" for a coordinator without a name.
+    group = make_group("Evening Circle", slug="evening-circle")
+    group.coordinators.add(coordinator)
+    client.force_login(coordinator)
+    page = " ".join(client.get(f"/coordinate/groups/{group.slug}/").content.decode().split())
+    assert "<li>coordinator@example.org (you)" in page
+    coordinator.display_name = "Sam"
+    coordinator.save()
+    page = " ".join(client.get(f"/coordinate/groups/{group.slug}/").content.decode().split())
+    assert "<li>Sam (coordinator@example.org) (you)" in page
