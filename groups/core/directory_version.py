@@ -11,7 +11,7 @@ import secrets
 
 from django.utils import timezone
 
-from groups.core.models import DirectoryVersion
+from groups.core.models import DirectoryVersion, Group
 
 ROW = 1
 
@@ -23,13 +23,23 @@ def bump():
         DirectoryVersion.objects.update_or_create(pk=ROW, defaults={"token": token})
 
 
-def on_change(sender=None, raw=False, **kwargs):
+def on_change(sender=None, raw=False, instance=None, **kwargs):
     """Receiver for post_save, post_delete and m2m_changed: any of them may change what the directory shows."""
-    if raw:
+    if raw or _part_of_a_proposed_change(instance):
         return
     action = kwargs.get("action")
     if action is None or action.startswith("post_"):
         bump()
+
+
+def _part_of_a_proposed_change(instance):
+    """A proposed change (a group with revision_of set), its place, meetings and terms: never public until its
+    approval saves the original, which bumps. Skipping them spares every worker a rebuild of its index each
+    time a coordinator saves a change in progress."""
+    if isinstance(instance, Group):
+        return instance.revision_of_id is not None
+    group_id = getattr(instance, "group_id", None)
+    return group_id is not None and Group.objects.filter(pk=group_id, revision_of__isnull=False).exists()
 
 
 def key(today=None):

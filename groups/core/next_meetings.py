@@ -40,15 +40,19 @@ def compute(groups, now=None):
 
 def store(groups, now=None):
     """Recompute and store the next meeting of each group in the queryset; returns how many changed."""
-    changed = []
-    stored = dict(groups.order_by().values_list("pk", "next_meeting_at"))
+    changed, public_changed = [], False
+    stored = {pk: (value, status) for pk, value, status in groups.order_by().values_list(
+        "pk", "next_meeting_at", "status")}
     for pk, value in compute(groups, now).items():
-        if stored.get(pk) != value:
+        if pk in stored and stored[pk][0] != value:
             changed.append(Group(pk=pk, next_meeting_at=value))
+            public_changed = public_changed or stored[pk][1] in Group.PUBLIC_STATUSES
     # bulk_update, not save(): no signal, no updated_at change (nothing a person edited).
     Group.objects.bulk_update(changed, ["next_meeting_at"], batch_size=1000)
-    if changed:
-        directory_version.bump()  # bulk_update sends no signal; the search index orders by these values
+    if public_changed:
+        # bulk_update sends no signal, and the search index orders by these values; a draft's or a proposed
+        # change's next meeting is in no index, so it rebuilds none.
+        directory_version.bump()
     return len(changed)
 
 

@@ -123,8 +123,10 @@ def servers(django_db_setup, django_db_blocker):
 @pytest.fixture
 def shared_cache(servers, settings):
     """This process uses the servers' Redis too, as a third app server would."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": servers["cache_url"].replace("rediscache://", "redis://")}}
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+             "LOCATION": servers["cache_url"].replace("rediscache://", "redis://")}
+    # As supportfinder.settings.base derives them from CACHE_URL: the result cards share the same Redis.
+    settings.CACHES = {"default": redis, "cards": {**redis, "KEY_PREFIX": "cards", "TIMEOUT": 7 * 24 * 3600}}
 
 
 def search_until(base, path, shows, *, seconds=WITHIN_SECONDS):

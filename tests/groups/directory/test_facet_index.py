@@ -86,3 +86,21 @@ def test_a_group_unpublished_after_the_version_was_read_is_left_out_of_the_page(
     with mock.patch("groups.core.directory_version.key", return_value=facet_index.current_index().key):
         Group.objects.filter(pk=leaving.pk).update(status=Group.Status.CLOSED)  # as if between two reads
         assert names(client) == ["Stays"]
+
+
+def test_a_proposed_change_leaves_every_index_alone_until_it_is_approved(client, make_group, make_user):
+    original = make_group("Evening Circle", slug="evening-circle")
+    assert names(client) == ["Evening Circle"]
+    coordinator = make_user("c@example.org")
+    before = directory_version.key()
+    revision = make_group("Evening Circle, renamed", slug="evening-circle-proposed", status=Group.Status.PENDING,
+                          revision_of=original, submitted_by=coordinator,
+                          meetings=[{"frequency": "weekly", "weekday": 1, "start_time": datetime.time(18)}],
+                          place={"city": "Leeds"})
+    revision.save()
+    # Nothing public changed: no worker rebuilds its index for a change still in review.
+    assert directory_version.key() == before
+    assert names(client) == ["Evening Circle"]
+    review_approve(group=revision, reviewer=make_user("reviewer@example.org", staff=True), seen=seen_token(revision))
+    assert directory_version.key() != before
+    assert names(client) == ["Evening Circle, renamed"]
