@@ -39,13 +39,21 @@ def filled_too_fast(stamp, now=None):
     return (now if now is not None else time.time()) - shown < settings.CONTACT_MINIMUM_FILL_SECONDS
 
 
-def _address_key(request):
-    # Keyed, so a cache dump does not reveal addresses; the proxy count is allauth's, as for sign-in limits.
+def connection_fingerprint(request):
+    """A keyed hash of the connection's address (never the address itself), for counting in the cache only.
+
+    Keyed, so a cache dump does not reveal addresses; the proxy count is allauth's, as for sign-in limits.
+    The public report form (groups.reports) counts by it too.
+    """
     try:
         address = get_adapter(request).get_client_ip(request)
     except PermissionDenied:  # no address at all (a misconfigured proxy): such visitors share one count
         address = ""
-    return "contact:address:" + salted_hmac("groups.contact.address", address).hexdigest()
+    return salted_hmac("groups.contact.address", address).hexdigest()
+
+
+def _address_key(request):
+    return "contact:address:" + connection_fingerprint(request)
 
 
 def _group_key(group):

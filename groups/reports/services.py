@@ -63,9 +63,11 @@ class ReportAlreadyResolved(Exception):
         self.report = report
 
 
-def report_submit(*, group, reason, note="", reply_email=""):
+def report_submit(*, group, reason, note="", reply_email="", connection=""):
     """Store a report about a public listing; "unsafe" ones email every member of staff at once (outbox).
 
+    connection: a keyed hash of the sender's address (groups.contact.guard.connection_fingerprint), counted in
+    the cache only, so one connection cannot send reports about many listings (each "unsafe" one emails staff).
     Raises TooManyReports (counted in the cache, groups.reports.abuse) before anything is stored.
     """
     if not group.is_public:
@@ -75,6 +77,9 @@ def report_submit(*, group, reason, note="", reply_email=""):
     if reply_email:
         limited |= abuse.over_limit("report-address", reply_email, limit=settings.REPORTS_PER_HOUR_PER_ADDRESS,
                                     window_seconds=HOUR)
+    if connection:
+        limited |= abuse.over_limit("report-connection", connection,
+                                    limit=settings.REPORTS_PER_HOUR_PER_CONNECTION, window_seconds=HOUR)
     if limited:
         raise TooManyReports
     report = ListingReport(group=group, reason=reason, note=note.strip(), reply_email=reply_email.strip())

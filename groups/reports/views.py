@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import coordinator_required, staff_with_mfa_required
+from groups.contact.guard import connection_fingerprint
 from groups.core.models import Group
 from groups.core.permissions import coordinated_group_or_404
 from groups.reports import selectors, services
@@ -48,7 +49,7 @@ def report_form(request, slug):
         data = form.cleaned_data
         try:
             services.report_submit(group=group, reason=data["reason"], note=data["note"],
-                                   reply_email=data["reply_email"])
+                                   reply_email=data["reply_email"], connection=connection_fingerprint(request))
         except services.TooManyReports:
             problem, status = _("We have received many reports about this listing, or from this address, in the "
                                 "last hour. Your words are still here: please try again later."), 429

@@ -274,6 +274,9 @@ REPORT_MIN_FILL_SECONDS = env.int("REPORT_MIN_FILL_SECONDS", default=3)
 # Reports an hour from one reply address, and about one group (counted in the cache, never stored).
 REPORTS_PER_HOUR_PER_ADDRESS = env.int("REPORTS_PER_HOUR_PER_ADDRESS", default=5)
 REPORTS_PER_HOUR_PER_GROUP = env.int("REPORTS_PER_HOUR_PER_GROUP", default=20)
+# Reports one connection (a keyed hash of its address, in the cache only) may send in an hour, whatever the
+# listing and whether or not it gives a reply address: each "unsafe" report emails every member of staff.
+REPORTS_PER_HOUR_PER_CONNECTION = env.int("REPORTS_PER_HOUR_PER_CONNECTION", default=10)
 # Messages sent to a group through "Contact this group" (groups.contact): deleted this many days after they
 # were sent, or this many after a coordinator marked them answered if that comes sooner; `manage.py
 # purge_contact_messages` (daily) deletes what is due. The visitor is told the exact date.

@@ -75,6 +75,22 @@ def test_reports_about_one_group_are_limited(listing, settings):
     refused_keeping_words(client.post(URL, report_data(note=WORDS)), 429)
 
 
+def test_one_connection_cannot_report_many_listings_without_a_reply_address(listing, settings, make_group):
+    # Each "unsafe" report emails every member of staff: without this limit one connection could send them
+    # about every listing, giving no reply address, and only each listing's own limit would count.
+    settings.REPORTS_PER_HOUR_PER_CONNECTION = 2
+    for slug in ["another", "third"]:
+        make_group(slug.title(), slug=slug)
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    for slug in ["another", "third"]:
+        assert client.post(f"/groups/{slug}/report/", report_data(reason="unsafe")).status_code == 302
+    ListingReport.objects.all().delete()
+    refused_keeping_words(client.post(URL, report_data(note=WORDS, reason="unsafe")), 429)
+    assert all("203.0.113.7" not in key for key in cache._cache)  # only a keyed hash of the address
+    # Someone else, on another connection, is not held back by it.
+    assert Client(REMOTE_ADDR="198.51.100.4").post(URL, report_data(note=WORDS)).status_code == 302
+
+
 def test_the_form_needs_its_csrf_token(listing):
     client = Client(enforce_csrf_checks=True)
     assert client.post(URL, report_data()).status_code == 403
