@@ -121,3 +121,16 @@ def format_violations(violations):
             for summary_line in (node["summary"] or "").splitlines():
                 lines.append(f"      | {summary_line}")
     return "\n".join(lines)
+
+
+def audit(page, name):
+    """axe finds nothing on the page as it is; screenshots at 360 and 1280 px, then the page's own size again."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    violations = page.evaluate(AXE_RUN_JS, AXE_TAGS)["violations"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size(size)
+    assert not violations, f"{name}: {format_violations(violations)}"

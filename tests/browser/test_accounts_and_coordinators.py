@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.support import AXE_RUN_JS, AXE_SCRIPT, AXE_TAGS, SCREENSHOTS, format_violations
+from tests.browser.support import audit
 
 pytestmark = [pytest.mark.browser]
 
@@ -16,15 +16,6 @@ def coordinator(transactional_db, make_user, make_group):
     return user
 
 
-def audit(page, name):
-    page.add_script_tag(path=str(AXE_SCRIPT))
-    violations = page.evaluate(AXE_RUN_JS, AXE_TAGS)["violations"]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (360, 1280):
-        page.set_viewport_size({"width": width, "height": 800})
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 800})
-    assert not violations, f"{name}: {format_violations(violations)}"
 
 
 def sign_in(page, server):

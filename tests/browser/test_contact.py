@@ -10,7 +10,7 @@ from django.test import Client
 
 from groups.contact import services
 from groups.models import ContactMessage, Group
-from tests.browser.support import AXE_RUN_JS, AXE_SCRIPT, AXE_TAGS, SCREENSHOTS, format_violations
+from tests.browser.support import audit
 
 pytestmark = [pytest.mark.browser]
 
@@ -27,16 +27,6 @@ def coordinator(transactional_db, make_user, make_group, settings):
     return user
 
 
-def audit(page, name):
-    page.add_script_tag(path=str(AXE_SCRIPT))
-    violations = page.evaluate(AXE_RUN_JS, AXE_TAGS)["violations"]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    size = page.viewport_size
-    for width in (360, 1280):
-        page.set_viewport_size({"width": width, "height": 800})
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size(size)
-    assert not violations, f"{name}: {format_violations(violations)}"
 
 
 def test_a_message_sent_on_a_phone_is_read_and_answered_by_the_coordinator(new_context, server, coordinator):

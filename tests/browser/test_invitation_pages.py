@@ -3,7 +3,8 @@ the consent box, and the invitation page the invitee sees pass axe; cancelling a
 
 import pytest
 
-from tests.browser.test_accounts_and_coordinators import audit, signed_in_context
+from tests.browser.support import audit
+from tests.browser.test_accounts_and_coordinators import signed_in_context
 
 pytestmark = [pytest.mark.browser]
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.browser.test_accounts_and_coordinators import audit, signed_in_context
+from tests.browser.support import audit
+from tests.browser.test_accounts_and_coordinators import signed_in_context
 
 pytestmark = [pytest.mark.browser]
 

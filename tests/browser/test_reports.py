@@ -6,7 +6,7 @@ Also: only the report form and its POST set a cookie (the CSRF one), and every r
 import pytest
 
 from groups.models import Group, ListingReport
-from tests.browser.support import AXE_RUN_JS, AXE_SCRIPT, AXE_TAGS, GROUP_SLUG, SCREENSHOTS, format_violations
+from tests.browser.support import GROUP_SLUG, audit
 from tests.browser.test_accounts_and_coordinators import signed_in_context
 
 pytestmark = [pytest.mark.browser]
@@ -22,16 +22,6 @@ def _fill_time(settings):
     settings.REPORT_MIN_FILL_SECONDS = 0
 
 
-def audit(page, name):
-    page.add_script_tag(path=str(AXE_SCRIPT))
-    violations = page.evaluate(AXE_RUN_JS, AXE_TAGS)["violations"]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    size = page.viewport_size
-    for width in (360, 1280):
-        page.set_viewport_size({"width": width, "height": 800})
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size(size)
-    assert not violations, f"{name}: {format_violations(violations)}"
 
 
 def cookie_names(context):

@@ -6,7 +6,8 @@ The data is made long on purpose (an address, a web address, a body's name), as 
 import pytest
 from django.utils import timezone
 
-from tests.browser.test_accounts_and_coordinators import audit, signed_in_context
+from tests.browser.support import audit
+from tests.browser.test_accounts_and_coordinators import signed_in_context
 from tests.browser.test_layout import assert_no_sideways_scroll
 
 pytestmark = [pytest.mark.browser]
