@@ -75,7 +75,6 @@ def contact_form(request, slug):
         message = services.message_send(group=group, **form.message_fields())
     except ValidationError as error:
         return _refuse(request, group, form, " ".join(error.messages), 400)
-    guard.count_message(request, group)
     until = signing.dumps(timezone.localdate(message.delete_after).isoformat(), salt=SENT_SALT)
     return redirect(reverse("contact:sent", args=[group.slug]) + "?" + urlencode({"until": until}))
 

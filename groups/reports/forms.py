@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from groups.reports import abuse
+from groups.core import abuse
 from groups.reports.models import NOTE_MAX_LENGTH, ListingReport
 
 STARTED_SALT = "groups.reports.form-started"
@@ -32,7 +32,7 @@ class ReportForm(forms.Form):
                     "staff see it; the group never does."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    # A field for programs, not people (groups.reports.abuse); the template hides it and names it "leave empty".
+    # A field for programs, not people (groups.core.abuse); the template hides it and names it "leave empty".
     website = forms.CharField(required=False, label=_("Leave this empty"),
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
     started = forms.CharField(required=False, widget=forms.HiddenInput)

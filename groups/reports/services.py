@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groups.coordination.listing import group_set_status, notify_news
+from groups.core import abuse
 from groups.core.models.group import CLOSE, PAUSE
 from groups.core.notify import notify_coordinators, notify_staff
 from groups.core.permissions import coordinates_or_did_recently
-from groups.reports import abuse
 from groups.reports.models import ListingReport, ReportDecision
 
 Reason = ListingReport.Reason
@@ -66,9 +66,9 @@ class ReportAlreadyResolved(Exception):
 def report_submit(*, group, reason, note="", reply_email="", connection=""):
     """Store a report about a public listing; "unsafe" ones email every member of staff at once (outbox).
 
-    connection: a keyed hash of the sender's address (groups.contact.guard.connection_fingerprint), counted in
+    connection: a keyed hash of the sender's address (groups.core.abuse.connection_fingerprint), counted in
     the cache only, so one connection cannot send reports about many listings (each "unsafe" one emails staff).
-    Raises TooManyReports (counted in the cache, groups.reports.abuse) before anything is stored.
+    Raises TooManyReports (counted in the cache, groups.core.abuse) before anything is stored.
     """
     if not group.is_public:
         raise ValidationError(_("This listing is not public, so it cannot be reported."))

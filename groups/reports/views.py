@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import coordinator_required, staff_with_mfa_required
-from groups.contact.guard import connection_fingerprint
+from groups.core.abuse import connection_fingerprint
 from groups.core.models import Group
 from groups.core.permissions import coordinated_group_or_404
 from groups.reports import selectors, services

@@ -17,7 +17,7 @@ NOTE = "The group stopped meeting in the spring; the hall is closed."
 
 @pytest.fixture(autouse=True)
 def _fill_time(settings):
-    # A browser driven by a test types faster than any person (groups.reports.abuse): the minimum fill time is
+    # A browser driven by a test types faster than any person (groups.core.abuse): the minimum fill time is
     # tested in tests/groups/reports/test_abuse.py.
     settings.REPORT_MIN_FILL_SECONDS = 0
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import OutgoingEmail
+from groups.contact import guard
 from groups.contact.guard import shown_at_stamp
 from groups.models import ContactMessage
 
@@ -231,3 +232,13 @@ def test_a_group_nobody_can_read_messages_for_has_no_form(client, make_group, ma
 @pytest.mark.usefixtures("fill_time")
 def test_a_request_without_an_address_is_still_counted_not_refused(client, group, form_data):
     assert client.post(url(group), form_data(), REMOTE_ADDR="").status_code == 302
+
+
+def test_each_check_of_the_hourly_limit_counts_so_two_posts_at_once_cannot_both_slip_under(rf, settings, make_group):
+    # Two requests that both check before either has sent would each see room for one more; counting as the
+    # check is made (one atomic increment in the cache) lets only the first through.
+    settings.CONTACT_MESSAGES_PER_HOUR_PER_ADDRESS = 1
+    group = make_group("Evening Circle", slug="evening-circle")
+    first, second = rf.post("/groups/evening-circle/contact/"), rf.post("/groups/evening-circle/contact/")
+    assert guard.over_limit(first, group) is False
+    assert guard.over_limit(second, group) is True

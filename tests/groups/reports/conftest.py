@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from groups.reports.abuse import form_started_token
+from groups.core.abuse import form_started_token
 from groups.reports.forms import STARTED_SALT
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from groups.reports.abuse import form_started_token
+from groups.core.abuse import form_started_token
 from groups.reports.forms import STARTED_SALT
 from groups.reports.models import ListingReport
 from tests.groups.reports.conftest import report_data

@@ -1,5 +1,8 @@
 """Keeping automated abuse off a public form without a third party: a rate limit, a honeypot, a minimum fill time.
 
+Shared by the two forms a visitor posts without an account: "Contact this group" (groups.contact.guard) and the
+report of a wrong listing (groups.reports).
+
 - Rate limits count in the cache (CACHES; Redis shared by every app server in production), never in a table or a
   log. A key is an HMAC of what is counted (a reply address, a group), keyed with SECRET_KEY: the cache never holds
   the address itself, and the count disappears with its window.
@@ -14,12 +17,27 @@ import hashlib
 import hmac
 import time
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.utils.crypto import salted_hmac
 
 # A form older than this must be sent again (its time token is refused, the words are kept).
 FORM_VALID_SECONDS = 24 * 60 * 60
+
+
+def connection_fingerprint(request):
+    """A keyed hash of the connection's address (never the address itself), for counting in the cache only.
+
+    Keyed, so a cache dump does not reveal addresses; the proxy count is allauth's, as for sign-in limits.
+    """
+    try:
+        address = get_adapter(request).get_client_ip(request)
+    except PermissionDenied:  # no address at all (a misconfigured proxy): such visitors share one count
+        address = ""
+    return salted_hmac("groups.contact.address", address).hexdigest()
 
 
 def _key(scope, value):
