@@ -39,7 +39,11 @@ def _part_of_a_proposed_change(instance):
     if isinstance(instance, Group):
         return instance.revision_of_id is not None
     group_id = getattr(instance, "group_id", None)
-    return group_id is not None and Group.objects.filter(pk=group_id, revision_of__isnull=False).exists()
+    if group_id is None:
+        return False
+    if type(instance).group.is_cached(instance):  # a form's meeting or place carries its group: no query
+        return instance.group.revision_of_id is not None
+    return Group.objects.filter(pk=group_id, revision_of__isnull=False).exists()
 
 
 def key(today=None):
