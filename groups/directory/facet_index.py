@@ -12,7 +12,11 @@ changes, and today's date), and each worker keeps the one for the version it las
 the version once per request and rebuilds when it differs.
 """
 
+import ctypes
+import ctypes.util
+import gc
 import threading
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -20,7 +24,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
-from django.db.models import Aggregate, CharField
+from django.db.models import Aggregate, BigIntegerField, CharField
+from django.db.models.expressions import RawSQL
 from pyroaring import BitMap, FrozenBitMap
 
 from groups.accreditation.selectors import current_claims
@@ -30,15 +35,20 @@ from groups.core.models.querysets import ON_REQUEST, PUBLIC
 from groups.core.vocabulary import BY_ARRANGEMENT, TAXONOMIES, TIMES_OF_DAY, WEEKDAY_SLUGS
 
 EMPTY = FrozenBitMap()
-NEVER = float("inf")
+NEVER = float("inf")  # a distance for a group that may not be located: after every real one
+# No next meeting, in microseconds: after every real one, and an integer so it fits the index's int64 arrays.
+NEVER_US = 2**63 - 1
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# Results of keyword and place searches kept per index (so per version): the most recently used win.
+# Results of keyword and place searches kept per index (so per version): the most recently used win, up to
+# this many entries and about this many bytes in all (an order over every group is 8 bytes a group), so a
+# worker's memory stays bounded whatever visitors search for.
 CACHE_SIZE = 256
+CACHE_BYTES = 24 * 1024 * 1024
 
 
 def microseconds(moment):
-    """An aware datetime as whole microseconds since 1970 (exact, unlike a float timestamp); None -> NEVER."""
-    return NEVER if moment is None else (moment - EPOCH) // timedelta(microseconds=1)
+    """An aware datetime as whole microseconds since 1970 (exact, unlike a float timestamp); None -> NEVER_US."""
+    return NEVER_US if moment is None else (moment - EPOCH) // timedelta(microseconds=1)
 
 
 def time_bucket(start_time):
@@ -51,27 +61,90 @@ def time_bucket(start_time):
     return None
 
 
-class LRU:
-    """A small least-recently-used cache (keyword and place searches of one index)."""
+def weight(value):
+    """About how many bytes a cached value holds: arrays by their items, bitmaps and dicts by their entries."""
+    if isinstance(value, array):
+        return value.itemsize * len(value)
+    if isinstance(value, (BitMap, FrozenBitMap)):
+        return 2 * len(value) + 64
+    if isinstance(value, dict):
+        return 100 * len(value) + 64
+    if isinstance(value, (tuple, list)):
+        return 8 * len(value) + sum(weight(item) for item in value if not isinstance(item, (int, float)))
+    return sum(weight(item) for item in getattr(value, "__dict__", {}).values()) + 64
 
-    def __init__(self, size=CACHE_SIZE):
-        self.size, self.items = size, OrderedDict()
+
+class LRU:
+    """A least-recently-used cache (keyword and place searches of one index), bounded by entries and bytes."""
+
+    def __init__(self, size=CACHE_SIZE, budget=CACHE_BYTES):
+        self.size, self.budget, self.items, self.used = size, budget, OrderedDict(), 0
 
     def get(self, key, compute):
         if key in self.items:
             self.items.move_to_end(key)
-            return self.items[key]
-        value = self.items[key] = compute()
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
+            return self.items[key][0]
+        value = compute()
+        cost = weight(value)
+        self.items[key] = (value, cost)
+        self.used += cost
+        while len(self.items) > 1 and (len(self.items) > self.size or self.used > self.budget):
+            _key, (_value, freed) = self.items.popitem(last=False)
+            self.used -= freed
         return value
+
+
+class RankOf:
+    """group id -> rank, for the published groups: an array indexed by id when ids are dense (4 bytes a group
+    rather than a dict's hundred), a dict otherwise. Unknown ids (unpublished, deleted) are not in it: the table
+    holds `missing` (one past the last rank) for them."""
+
+    def __init__(self, ids):
+        top = max(ids, default=0)
+        self.missing = len(ids)
+        self.table = None
+        if top <= 4 * len(ids) + 1024:
+            self.table = array("i", [self.missing]) * (top + 1)
+            for rank, pk in enumerate(ids):
+                self.table[pk] = rank
+        else:
+            self.found = {pk: rank for rank, pk in enumerate(ids)}
+
+    def get(self, pk, default=None):
+        if self.table is None:
+            return self.found.get(pk, default)
+        rank = self.table[pk] if 0 <= pk < len(self.table) else self.missing
+        return default if rank == self.missing else rank
+
+    def __getitem__(self, pk):
+        rank = self.get(pk)
+        if rank is None:
+            raise KeyError(pk)
+        return rank
+
+    def __contains__(self, pk):
+        return self.get(pk) is not None
+
+    def ranks(self, ids):
+        """The ranks of those of the ids that are published, as a bitmap."""
+        table = self.table
+        if table is not None and ids and 0 <= min(ids) and max(ids) < len(table):
+            # Every id inside the table: looked up and gathered in C (a million term links in a fraction of a
+            # second), the unknown ones all landing on `missing`, then dropped.
+            found = BitMap(array("I", map(table.__getitem__, ids)))
+            found.discard(self.missing)
+            return FrozenBitMap(found)
+        return FrozenBitMap(rank for rank in map(self.get, ids) if rank is not None)
 
 
 @dataclass
 class FacetIndex:
+    """One version of the published directory. Per-group values are kept in typed arrays indexed by rank (8 bytes
+    a value rather than a Python object's 30 and more): at 100,000 groups the index is a few megabytes."""
+
     key: tuple
-    ids: list  # rank -> group id
-    rank_of: dict  # group id -> rank
+    ids: array  # rank -> group id
+    rank_of: RankOf  # group id -> rank
     all: FrozenBitMap
     terms_by_param: dict  # param -> term instances in display order (what taxonomy_terms() gives)
     terms: dict  # param -> {term id: bitmap}
@@ -79,16 +152,25 @@ class FacetIndex:
     accredited: FrozenBitMap  # a current verified claim today (key[1])
     hidden_in_person: FrozenBitMap  # location only on request and meets only in person (on_request_elsewhere)
     meetings: dict  # (weekday or None, time-of-day slug or None) -> bitmap of groups with such a meeting
-    next_at: list  # rank -> stored next meeting in microseconds, NEVER for none
-    next_order: list  # ranks by (stored next meeting, rank): nulls last, as the SQL sorts them
-    next_sorted: list  # next_at of next_order, for bisecting "already passed"
-    point: list  # rank -> (latitude, longitude, public address) of a group that may be located, or None
-    by_latitude: list  # ranks of located groups by latitude
-    latitudes: list  # their latitudes, for bisecting a band
+    next_at: array  # rank -> stored next meeting in microseconds, NEVER_US for none
+    next_order: array  # ranks by (stored next meeting, rank): nulls last, as the SQL sorts them
+    next_sorted: array  # next_at of next_order, for bisecting "already passed"
+    located: FrozenBitMap  # groups that may be located (a search point, and not "on request")
+    public: FrozenBitMap  # of those, the ones with a public address (distance to 0.1 km)
+    latitude: array  # rank -> search latitude (0.0 where not located)
+    longitude: array  # rank -> search longitude
+    by_latitude: array  # ranks of located groups by latitude
+    latitudes: array  # their latitudes, for bisecting a band
     # rank -> (next meeting, when computed), for groups whose stored next meeting has passed
     corrected: dict = field(default_factory=dict)
     keyword_cache: LRU = field(default_factory=LRU)
     place_cache: LRU = field(default_factory=LRU)
+
+    def point(self, rank):
+        """(latitude, longitude, public address) of a group that may be located, or None."""
+        if rank not in self.located:
+            return None
+        return self.latitude[rank], self.longitude[rank], rank in self.public
 
     def slug_ids(self, param, slugs):
         wanted = set(slugs)
@@ -123,16 +205,14 @@ class GroupConcat(Aggregate):
 def ids_by(queryset, *values):
     """{values: [group ids]}: the database gathers each value's group ids (an array on PostgreSQL, a text on
     SQLite), so a million term links cost a few dozen rows rather than a Python step each."""
-    rows = queryset.filter(group__status__in=Group.PUBLIC_STATUSES).order_by().values(*values)
+    # Every group's rows, published or not: joining the group table to filter cost a scan of it per query
+    # (most of the build); ranks() drops the ids of groups that are not in the index.
+    rows = queryset.order_by().values(*values)
     if connection.vendor == "postgresql":
         found = rows.annotate(ids=ArrayAgg("group_id")).values_list(*values, "ids")
         return {tuple(row[:-1]): row[-1] for row in found}
     found = rows.annotate(ids=GroupConcat("group_id")).values_list(*values, "ids")
     return {tuple(row[:-1]): list(map(int, row[-1].split(","))) for row in found}
-
-
-def _ranks(rank_of, ids):
-    return FrozenBitMap(map(rank_of.__getitem__, ids))
 
 
 def _term_bitmaps(taxonomy, rank_of, costs):
@@ -144,7 +224,7 @@ def _term_bitmaps(taxonomy, rank_of, costs):
         return {cost: FrozenBitMap(ranks) for cost, ranks in found.items()}
     through = getattr(Group, taxonomy.field).through
     found = ids_by(through.objects.all(), f"{taxonomy.model._meta.model_name}_id")
-    return {term: _ranks(rank_of, ids) for (term,), ids in found.items()}
+    return {term: rank_of.ranks(ids) for (term,), ids in found.items()}
 
 
 def _meeting_bitmaps(rank_of):
@@ -153,39 +233,85 @@ def _meeting_bitmaps(rank_of):
     meetings = MeetingTime.objects.exclude(frequency=BY_ARRANGEMENT)
     for (weekday, start), ids in ids_by(meetings, "weekday", "start_time").items():
         found.setdefault((weekday, time_bucket(start)), []).extend(ids)
-    return {key: _ranks(rank_of, ids) for key, ids in found.items()}
+    return {key: rank_of.ranks(ids) for key, ids in found.items()}
 
 
-GROUP_COLUMNS = ("pk", "cost_id", "meets_remotely", "next_meeting_at", "place__search_latitude",
+def _next_meeting_column():
+    """The stored next meeting as microseconds since 1970: computed by PostgreSQL (exact: EXTRACT gives a numeric),
+    which spares parsing 100,000 timestamps in Python; read as a datetime on SQLite."""
+    if connection.vendor == "postgresql":
+        return RawSQL('(EXTRACT(EPOCH FROM "groups_group"."next_meeting_at") * 1000000)::bigint', (),
+                      output_field=BigIntegerField())
+    return None
+
+
+GROUP_COLUMNS = ("pk", "cost_id", "meets_remotely", "next_us", "place__search_latitude",
                  "place__search_longitude", "place__address_visibility")
+
+
+def _group_rows():
+    """The published groups' columns in display order, and whether the next meeting comes as a datetime.
+
+    On PostgreSQL the rows are read through a plain cursor: every column is already the Python value wanted
+    (int, bool, float, text), and Django's per-row converters cost more than the query."""
+    column = _next_meeting_column()
+    groups = Group.objects.published().order_by("name", "pk")
+    if column is None:
+        return groups.values_list(*GROUP_COLUMNS[:3], "next_meeting_at", *GROUP_COLUMNS[4:]).iterator(), True
+    sql, params = groups.annotate(next_us=column).values_list(*GROUP_COLUMNS).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall(), False
 
 
 def build(key):
     """The index of the published directory, read in 10 + 7 queries (the groups, six kinds of term link, the
-    meetings, the current claims, and each taxonomy's terms)."""
+    meetings, the current claims, and each taxonomy's terms). Long because it fills every column of the index
+    in one pass over the groups, without a Python object per group kept."""
     terms_by_param = {taxonomy.param: list(taxonomy.model.objects.all()) for taxonomy in TAXONOMIES}
-    rows = list(Group.objects.published().order_by("name", "pk").values_list(*GROUP_COLUMNS))
-    ids = [row[0] for row in rows]
-    rank_of = {pk: rank for rank, pk in enumerate(ids)}
-    costs = [row[1] for row in rows]
-    next_at = [microseconds(row[3]) for row in rows]
-    next_order = [rank for _next, rank in sorted(zip(next_at, range(len(rows)), strict=True))]
-    point = [
-        (lat, lng, visibility == PUBLIC) if lat is not None and visibility != ON_REQUEST else None
-        for _pk, _cost, _remote, _next, lat, lng, visibility in rows
-    ]
-    by_latitude = sorted((rank for rank, where in enumerate(point) if where), key=lambda rank: point[rank][0])
+    rows, as_datetime = _group_rows()
+    ids, next_at, latitude, longitude = array("q"), array("q"), array("d"), array("d")
+    costs, remote, hidden, located, public = [], [], [], [], []
+    for rank, (pk, cost, meets_remotely, next_value, lat, lng, visibility) in enumerate(rows):
+        ids.append(pk)
+        costs.append(cost)
+        next_at.append(microseconds(next_value) if as_datetime else NEVER_US if next_value is None else next_value)
+        if meets_remotely:
+            remote.append(rank)
+        elif visibility == ON_REQUEST:
+            hidden.append(rank)
+        if lat is not None and visibility != ON_REQUEST:
+            located.append(rank)
+            if visibility == PUBLIC:
+                public.append(rank)
+        latitude.append(lat or 0.0)
+        longitude.append(lng or 0.0)
+    rank_of = RankOf(ids)
+    next_order = array("q", sorted(range(len(ids)), key=next_at.__getitem__))  # stable: ties stay by rank
+    by_latitude = array("q", sorted(located, key=latitude.__getitem__))
     claims = current_claims(key[1]).values_list("group_id", flat=True)
-    return FacetIndex(
-        key=key, ids=ids, rank_of=rank_of, all=FrozenBitMap(range(len(rows))), terms_by_param=terms_by_param,
+    index = FacetIndex(
+        key=key, ids=ids, rank_of=rank_of, all=FrozenBitMap(range(len(ids))), terms_by_param=terms_by_param,
         terms={taxonomy.param: _term_bitmaps(taxonomy, rank_of, costs) for taxonomy in TAXONOMIES},
-        remote=FrozenBitMap(rank for rank, row in enumerate(rows) if row[2]),
-        accredited=FrozenBitMap(rank_of[pk] for pk in claims if pk in rank_of),
-        hidden_in_person=FrozenBitMap(rank for rank, row in enumerate(rows) if row[6] == ON_REQUEST and not row[2]),
+        remote=FrozenBitMap(remote), accredited=rank_of.ranks(list(claims)), hidden_in_person=FrozenBitMap(hidden),
         meetings=_meeting_bitmaps(rank_of),
-        next_at=next_at, next_order=next_order, next_sorted=[next_at[rank] for rank in next_order],
-        point=point, by_latitude=by_latitude, latitudes=[point[rank][0] for rank in by_latitude],
+        next_at=next_at, next_order=next_order, next_sorted=array("q", map(next_at.__getitem__, next_order)),
+        located=FrozenBitMap(located), public=FrozenBitMap(public), latitude=latitude, longitude=longitude,
+        by_latitude=by_latitude, latitudes=array("d", map(latitude.__getitem__, by_latitude)),
     )
+    release_memory()
+    return index
+
+
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if ctypes.util.find_library("c") else None
+
+
+def release_memory():
+    """Give the building's transient memory (rows, lists) back to the operating system, so a worker's size is
+    what it keeps, not the peak of its last rebuild (glibc keeps freed memory otherwise)."""
+    gc.collect()
+    if _LIBC is not None and hasattr(_LIBC, "malloc_trim"):
+        _LIBC.malloc_trim(0)
 
 
 _lock = threading.Lock()

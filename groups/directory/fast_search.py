@@ -10,6 +10,7 @@ selectors.search_groups_sql is the straightforward computation the tests compare
 
 import heapq
 import math
+from array import array
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -25,17 +26,18 @@ def keyword_set(index, words):
     """Ranks of the published groups matching the words: one query per (words, version)."""
     def compute():
         pks = Group.objects.published().matching(words).order_by().values_list("pk", flat=True)
-        return FrozenBitMap(index.rank_of[pk] for pk in pks if pk in index.rank_of)
+        return index.rank_of.ranks(list(pks))
     return index.keyword_cache.get(("match", words), compute)
 
 
 def keyword_order(index, words):
-    """Ranks of the matching groups by relevance, then name and id, and {rank: position}: one query per
-    (words, version)."""
+    """Ranks of the matching groups by relevance, then name and id, and each rank's position in that order (see
+    positions()): one query per (words, version)."""
     def compute():
         ranked = Group.objects.published().matching(words).ranked(words).order_by("-relevance", "name", "pk")
-        order = [index.rank_of[pk] for pk in ranked.values_list("pk", flat=True) if pk in index.rank_of]
-        return order, {rank: position for position, rank in enumerate(order)}
+        get = index.rank_of.get
+        order = array("q", (rank for rank in map(get, ranked.values_list("pk", flat=True)) if rank is not None))
+        return order, positions(order, len(index.ids))
     return index.keyword_cache.get(("rank", words), compute)
 
 
@@ -82,12 +84,13 @@ def within_reach(index, origin):
         d_lat = radius / geo.KM_PER_DEGREE_LATITUDE
         longitude_ok = _longitude_test(lat, lng, radius, d_lat)
         found = {}
+        latitudes, longitudes, public = index.latitude, index.longitude, index.public
         for rank in index.in_latitude_band(lat - d_lat, lat + d_lat):
-            point_lat, point_lng, public = index.point[rank]
+            point_lng = longitudes[rank]
             if longitude_ok is None or longitude_ok(point_lng):
-                distance = distance_km(lat, lng, point_lat, point_lng)
+                distance = distance_km(lat, lng, latitudes[rank], point_lng)
                 if distance <= radius:
-                    found[rank] = shown(distance, public)
+                    found[rank] = shown(distance, rank in public)
         return Reach(FrozenBitMap(found), found)
     return index.place_cache.get((lat, lng, radius), compute)
 
@@ -96,7 +99,7 @@ def distance_shown(index, origin, reach, rank):
     """The distance a card shows for any group of a place search (None when it may not be located)."""
     if rank in reach.distance:
         return reach.distance[rank]
-    where = index.point[rank]
+    where = index.point(rank)
     if where is None:
         return None
     return shown(distance_km(origin.latitude, origin.longitude, where[0], where[1]), where[2])
@@ -191,8 +194,17 @@ def by_rank(section, start, stop):
 SPARSE = 16
 
 
+def positions(order, size):
+    """rank -> its position in `order` (an array over every rank, 4 bytes each: a dict would take 25 times that);
+    ranks not in the order get one after all of it."""
+    found = array("l", [len(order)]) * size
+    for position, rank in enumerate(order):
+        found[rank] = position
+    return found
+
+
 def following(order, position):
-    """An order for sections following a list of ranks (relevance, with {rank: position in it}): the list
+    """An order for sections following a list of ranks (relevance, with positions() of it): the list
     filtered and stopped at the slice's end, or a sparse section sorted by position."""
     def ranks(section, start, stop):
         if len(section) * SPARSE < len(order):
@@ -203,15 +215,15 @@ def following(order, position):
 
 def distance_order(index, origin, reach, within):
     """The groups within reach (within=True), or those listed for needing no travel, by (distance shown, rank),
-    and {rank: position}: computed once per place and version, then filtered per search like relevance."""
+    and positions() of it: computed once per place and version, then filtered per search like relevance."""
     def compute():
         ranks = reach.within if within else index.remote - reach.within
         keyed = []
         for rank in ranks:
             distance = distance_shown(index, origin, reach, rank)
             keyed.append((NEVER if distance is None else distance, rank))
-        order = [rank for _key, rank in sorted(keyed)]
-        return order, {rank: position for position, rank in enumerate(order)}
+        order = array("q", (rank for _key, rank in sorted(keyed)))
+        return order, positions(order, len(index.ids))
     key = ("by distance", within, origin.latitude, origin.longitude, origin.radius_km)
     return index.place_cache.get(key, compute)
 
