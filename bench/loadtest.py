@@ -209,6 +209,42 @@ def drain(base, timeout=300):
             return
 
 
+def worker_stats(folder):
+    """{pid: what each worker last wrote of itself} (bench/gunicorn_stats.py)."""
+    found = {}
+    for path in pathlib.Path(folder).glob("*.json"):
+        try:
+            found[path.stem] = json.loads(path.read_text())
+        except (OSError, ValueError):
+            pass
+    return found
+
+
+def cache_counts(stats, name):
+    """(hits, misses) of one of the workers' caches, summed over the workers."""
+    hits = sum((worker.get(name) or {}).get("hits", 0) for worker in stats.values())
+    misses = sum((worker.get(name) or {}).get("misses", 0) for worker in stats.values())
+    return hits, misses
+
+
+def hit_rates(before, after):
+    """{cache: share of hits} over one kind of search, for each cache that was used in it."""
+    rates = {}
+    for name in ("cards", "pages"):
+        hits = cache_counts(after, name)[0] - cache_counts(before, name)[0]
+        misses = cache_counts(after, name)[1] - cache_counts(before, name)[1]
+        if hits + misses:
+            rates[name] = hits / (hits + misses)
+    return rates
+
+
+def first_request_ms(base, path):
+    """How long the first search of a just-started server takes (its workers warmed up before serving)."""
+    begin = time.perf_counter()
+    urllib.request.urlopen(f"{base}{path}", timeout=120).read()
+    return (time.perf_counter() - begin) * 1000
+
+
 def warm_up(base, paths):
     """One request of each kind per worker, so a worker's first request (gazetteer, templates) is not timed."""
     for path in paths[: WORKERS * 2]:
@@ -234,14 +270,21 @@ def main():
     wrk = ensure_wrk()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    stats_dir = tempfile.mkdtemp(prefix="loadtest-stats-")
+    started = time.perf_counter()
     server = subprocess.Popen(
         [str(pathlib.Path(PYTHON).parent / "gunicorn"), "supportfinder.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--worker-class", "sync", "--timeout", "120", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True)
+         "--workers", str(WORKERS), "--worker-class", "sync", "--timeout", "120", "--log-level", "warning",
+         "--config", str(ROOT / "bench" / "gunicorn_stats.py")],
+        cwd=ROOT, env={**env, "LOADTEST_STATS_DIR": stats_dir}, start_new_session=True)
     report = {"groups": GROUPS, "seconds": SECONDS, "connections": CONNECTIONS, "workers": WORKERS,
               "distinct_queries": QUERIES, "rows": {}}
     try:
         wait_until_up(base, server)
+        report["startup_s"] = time.perf_counter() - started
+        report["first_request_ms"] = first_request_ms(base, "/groups/?near=Leeds&sort=next")
+        print(f"Server up in {report['startup_s']:.1f} s (workers warm up before serving); first search "
+              f"{report['first_request_ms']:.0f} ms", flush=True)
         with tempfile.TemporaryDirectory() as workdir:
             (pathlib.Path(workdir) / "mix.lua").write_text(LUA)
             before = run_wrk(wrk, base, ["/healthz"], workdir, "healthz")
@@ -249,21 +292,34 @@ def main():
             for name, paths in mix.items():
                 drain(base)
                 warm_up(base, paths)
+                time.sleep(0.6)  # each worker's stats written after the warm-up
+                counted = worker_stats(stats_dir)
                 report["rows"][name] = run_wrk(wrk, base, paths, workdir, name.replace(" ", "_").replace(",", ""))
+                drain(base)
+                time.sleep(0.6)
+                report["rows"][name]["hit_rates"] = hit_rates(counted, worker_stats(stats_dir))
                 _print_row(name, report["rows"][name], before["rps"])
             drain(base)
             after = run_wrk(wrk, base, ["/healthz"], workdir, "healthz")
+            time.sleep(0.6)
+            report["workers_after_mix"] = worker_stats(stats_dir)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        shutil.rmtree(stats_dir, ignore_errors=True)
     ceiling = (before["rps"] + after["rps"]) / 2
     report.update(healthz_before=before["rps"], healthz_after=after["rps"])
     print(f"\n/healthz: {before['rps']:,.0f} req/s before, {after['rps']:,.0f} after; share against their mean.")
-    print(f"{'search':<26}{'req/s':>9}{'share':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    print(f"{'search':<26}{'req/s':>9}{'share':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}  cache hits")
     for name, row in report["rows"].items():
         row["share"] = row["rps"] / ceiling if ceiling else 0.0
+        rates = ", ".join(f"{cache} {rate:.0%}" for cache, rate in row.get("hit_rates", {}).items()) or "—"
         print(f"{name:<26}{row['rps']:>9.1f}{row['share']:>8.2%}{_ms(row['p50'])}{_ms(row['p95'])}"
-              f"{_ms(row['p99'])}{row['errors']:>8}")
+              f"{_ms(row['p99'])}{row['errors']:>8}  {rates}")
+    workers = report.get("workers_after_mix", {})
+    if workers:
+        print("Workers after the mix: " + "; ".join(
+            f"{worker['rss_mb']:.0f} MB RSS (peak {worker['peak_mb']:.0f} MB)" for worker in workers.values()))
     out = RESULTS / "loadtest.json"
     out.write_text(json.dumps(report, indent=2))
     print(f"\nWritten to {out.relative_to(ROOT)}")
