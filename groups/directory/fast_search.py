@@ -18,12 +18,23 @@ from pyroaring import BitMap, FrozenBitMap
 
 from groups.core import geo
 from groups.core.models import Group
+from groups.core.search import analyse_keywords
 from groups.directory.facet_index import EMPTY, NEVER, microseconds
 from groups.directory.params import FACETS
 
 
+def searches_nothing(words):
+    """Whether the words filter nothing: only stop words, or words every listed group has (GroupQuerySet.matching
+    then returns every group, each with relevance 0, so the order is the index's own)."""
+    return analyse_keywords(words, Group).is_empty
+
+
 def keyword_set(index, words):
-    """Ranks of the published groups matching the words: one query per (words, version)."""
+    """Ranks of the published groups matching the words: one query per (words, version), none when the words
+    filter nothing."""
+    if searches_nothing(words):
+        return index.all
+
     def compute():
         pks = Group.objects.published().matching(words).order_by().values_list("pk", flat=True)
         return index.rank_of.ranks(list(pks))
@@ -32,11 +43,16 @@ def keyword_set(index, words):
 
 def keyword_order(index, words):
     """Ranks of the matching groups by relevance, then name and id, and each rank's position in that order (see
-    positions()): one query per (words, version)."""
+    positions()): one query per (words, version).
+
+    The database gives each match's relevance, unsorted; the order is made here by (-relevance, rank), rank being
+    the (name, id) order the index was read in: the same order as ORDER BY -relevance, name, id, without sorting
+    every match's name in the database (at 100,000 groups a sort that spilled to disk)."""
     def compute():
-        ranked = Group.objects.published().matching(words).ranked(words).order_by("-relevance", "name", "pk")
         get = index.rank_of.get
-        order = array("q", (rank for rank in map(get, ranked.values_list("pk", flat=True)) if rank is not None))
+        rows = Group.objects.published().matching(words).ranked(words).order_by().values_list("pk", "relevance")
+        keyed = sorted((-relevance, rank) for pk, relevance in rows if (rank := get(pk)) is not None)
+        order = array("q", (rank for _relevance, rank in keyed))
         return order, positions(order, len(index.ids))
     return index.keyword_cache.get(("rank", words), compute)
 
@@ -266,7 +282,9 @@ def ordered(search, params, current, fresh=None):
             (near, following(*distance_order(index, params.origin, search.reach, within=True))),
             (current - near, following(*distance_order(index, params.origin, search.reach, within=False))),
         ])
-    if params.sort == "relevance":
+    if params.sort == "relevance" and searches_nothing(params.q):
+        order = by_rank  # every group ties at relevance 0: by name and id, as the index is numbered
+    elif params.sort == "relevance":
         order = following(*keyword_order(index, params.q))
     elif params.sort == "next":
         order = by_next_meeting(index, fresh or {})
