@@ -330,3 +330,22 @@ def annotate_relevance(queryset, q):
             output_field=IntegerField(),
         )
     return queryset.annotate(relevance=score)
+
+
+def text_matches(model, phrase_words):
+    """PostgreSQL: ids of the groups whose text has every word of the phrase (any form), read from the full-text
+    side table through its GIN index alone (the search index, groups.directory.fast_search, keeps only the
+    published ones). The same test as filter_by_keywords makes, without joining the group table."""
+    side = model._meta.get_field("fulltext").related_model
+    return side.objects.filter(vector=_text_query(phrase_words)).values_list("group_id", flat=True)
+
+
+def text_ranks(model, keywords, group_ids):
+    """PostgreSQL: {group id: the ts_rank annotate_relevance starts from} for the given groups, read from the side
+    table by primary key; annotate_relevance then adds TERM_BONUS once for each concept the group is filed under."""
+    phrases = [(word,) for word in keywords.words]
+    phrases.extend(concept.words for concept in keywords.concepts)
+    side = model._meta.get_field("fulltext").related_model
+    rows = (side.objects.filter(group_id__in=group_ids)
+            .annotate(score=SearchRank(F("vector"), _any_text_query(phrases))).values_list("group_id", "score"))
+    return dict(rows)

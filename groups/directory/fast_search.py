@@ -10,6 +10,7 @@ selectors.search_groups_sql is the straightforward computation the tests compare
 
 import heapq
 import math
+import struct
 from array import array
 from dataclasses import dataclass, field
 from itertools import islice
@@ -18,7 +19,7 @@ from pyroaring import BitMap, FrozenBitMap
 
 from groups.core import geo
 from groups.core.models import Group
-from groups.core.search import analyse_keywords
+from groups.core.search import TERM_BONUS, analyse_keywords, text_matches, text_ranks, uses_full_text_search
 from groups.directory.facet_index import EMPTY, NEVER, microseconds
 from groups.directory.params import FACETS
 
@@ -36,9 +37,29 @@ def keyword_set(index, words):
         return index.all
 
     def compute():
+        if uses_full_text_search():
+            return matching_sets(index, analyse_keywords(words, Group))
         pks = Group.objects.published().matching(words).order_by().values_list("pk", flat=True)
         return index.rank_of.ranks(list(pks))
     return index.keyword_cache.get(("match", words), compute)
+
+
+def matching_sets(index, keywords):
+    """PostgreSQL: GroupQuerySet.matching's test made of sets (groups.core.search.filter_by_keywords): every word
+    in the group's text (one query through the side table's GIN index), and for each concept, filed under one of
+    its terms (the index's own sets) or its words in the text (one query each). Unlike the single SQL statement,
+    no query scans the group table or every group's vector, and each reads only the ids that match."""
+    result = index.all
+    if keywords.words:
+        result = result & index.rank_of.ranks(list(text_matches(Group, keywords.words)))
+    for concept in keywords.concepts:
+        result = result & (filed_under(index, concept) | index.rank_of.ranks(list(text_matches(Group, concept.words))))
+    return FrozenBitMap(result)
+
+
+def filed_under(index, concept):
+    """Groups filed under any of a concept's terms (search._filed_under, from the index)."""
+    return BitMap.union(BitMap(), *[index.term_set(param, slugs) for param, slugs in concept.synonym.terms])
 
 
 def keyword_order(index, words):
@@ -50,11 +71,38 @@ def keyword_order(index, words):
     every match's name in the database (at 100,000 groups a sort that spilled to disk)."""
     def compute():
         get = index.rank_of.get
-        rows = Group.objects.published().matching(words).ranked(words).order_by().values_list("pk", "relevance")
+        if uses_full_text_search():
+            rows = relevance_rows(index, words)
+        else:
+            rows = Group.objects.published().matching(words).ranked(words).order_by().values_list("pk", "relevance")
         keyed = sorted((-relevance, rank) for pk, relevance in rows if (rank := get(pk)) is not None)
         order = array("q", (rank for _relevance, rank in keyed))
         return order, positions(order, len(index.ids))
     return index.keyword_cache.get(("rank", words), compute)
+
+
+def relevance_rows(index, words):
+    """PostgreSQL: (id, relevance) of each matching group, as GroupQuerySet.ranked computes it: ts_rank read for
+    the matching groups only (by primary key), plus TERM_BONUS for each concept the group is filed under, added in
+    the same order as the SQL adds them (so the same floating-point sums)."""
+    keywords = analyse_keywords(words, Group)
+    matched = keyword_set(index, words)
+    ids = index.pks(matched)
+    scores = text_ranks(Group, keywords, ids)
+    bonuses = [filed_under(index, concept) for concept in keywords.concepts]
+    rows = []
+    for rank, pk in zip(matched, ids, strict=True):
+        score = as_real(scores.get(pk, 0.0))
+        for filed in bonuses:
+            score += TERM_BONUS if rank in filed else 0.0
+        rows.append((pk, score))
+    return rows
+
+
+def as_real(value):
+    """ts_rank's real (4-byte float) exactly as PostgreSQL widens it before adding a bonus: it reaches Python as
+    the shortest decimal that names it, which is not the same double; packed back to 4 bytes, it is."""
+    return struct.unpack("f", struct.pack("f", value))[0]
 
 
 def distance_km(lat, lng, point_lat, point_lng):
