@@ -27,8 +27,8 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from groups.directory import loading
-from groups.directory.presenters import GroupCard, distance_label, upcoming_meeting
+from groups.directory import card_html, loading
+from groups.directory.presenters import distance_label, upcoming_meeting
 
 CACHE_ALIAS = "cards"
 GENERATION_KEY = "generation"
@@ -115,40 +115,39 @@ def cards_for_groups(groups, *, language=None, now=None):
     _stats["misses"] += len(missing)
     fresh = {}
     with translation.override(language):
+        words = card_html.CardWords.current()
         for group in groups:
             if group.pk in missing:
-                fresh[keys[group.pk]] = _render_fixed(group, now)
+                fresh[keys[group.pk]] = card_html.fixed_html(group, words)
         cards = [RenderedCard(group, _assemble(group, cached.get(keys[group.pk]) or fresh[keys[group.pk]], now,
-                                               language)) for group in groups]
+                                               language, words)) for group in groups]
     if fresh:
         cache.set_many(fresh, timeout=CARD_SECONDS)
     return cards
 
 
-def _render_fixed(group, now):
-    """The cached part of a card: its HTML before and after the live slot."""
-    html = get_template(CARD_TEMPLATE).render({"card": GroupCard.build(group, now), "group": group,
-                                               "live_slot": LIVE_SLOT})
-    before, _slot, after = html.partition(LIVE_SLOT)
-    return before, after
-
-
-def _assemble(group, fixed, now, language):
+def _assemble(group, fixed, now, language, words):
     before, after = fixed
     when, ask = upcoming_meeting(group, now, stored="first")
-    live = _live_html(language, distance_label(group), when, when.short_text(now) if when else "", ask,
+    live = _live_html(words, language, distance_label(group), when, when.short_text(now) if when else "", ask,
                       bool(group.meets_remotely))
-    return mark_safe(before + live + after)  # noqa: S308 (rendered by the template engine, escaped there)
+    # Built from escaped parts (groups.directory.card_html escapes every value it puts in).
+    return mark_safe(before + live + after)  # noqa: S308
 
 
-@functools.lru_cache(maxsize=4096)
-def _live_html(language, distance_label, when, short_text, ask_the_group, meets_remotely):
-    """The distance and next meeting rows of a card: a function of exactly its arguments (memoised per worker).
+_live_memo = {}
+LIVE_MEMO_SIZE = 4096
 
-    groups/_card_live.html must read nothing but these: the memo would otherwise show one group's words on another.
-    """
-    with translation.override(language):
-        return get_template(LIVE_TEMPLATE).render({
-            "distance_label": distance_label, "when": when, "text": short_text, "ask_the_group": ask_the_group,
-            "group": {"meets_remotely": meets_remotely},
-        })
+
+def _live_html(words, language, *shown):
+    """The distance and next meeting rows of a card: a function of exactly `shown` in this language (memoised per
+    worker, emptied when full): distance label, next meeting, its words, whether to ask the group, whether the
+    group meets remotely. card_html.live_html must read nothing else: the memo would otherwise show one group's
+    words on another."""
+    key = (language, *shown)
+    html = _live_memo.get(key)
+    if html is None:
+        if len(_live_memo) >= LIVE_MEMO_SIZE:
+            _live_memo.clear()
+        html = _live_memo[key] = card_html.live_html(words, *shown)
+    return html
