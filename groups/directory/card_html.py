@@ -15,7 +15,9 @@ What the template engine does and this module does the same way:
 The words of the labels are looked up once per page (CardWords) in the language the cards are rendered in.
 """
 
+import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -24,6 +26,7 @@ from django.utils.html import conditional_escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
+from groups.directory import loading
 from groups.directory.presenters import accreditation_badge, location_label
 
 SUMMARY_CHARS = 220  # the card template's truncatechars
@@ -34,15 +37,32 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 SLUG_STAND_IN = "slug"
 
 
+def _escape(value):
+    """conditional_escape(value), quicker for a plain str (nearly every value here): Django's escape() is this
+    html.escape behind a wrapper for lazy arguments, and a plain str is never marked safe."""
+    if type(value) is str:
+        return html.escape(value)
+    return conditional_escape(value)
+
+
+def _truncated(text):
+    """truncatechars:SUMMARY_CHARS (Truncator.chars), without going through the text character by character when
+    it is short enough: Truncator returns the text NFC-normalised, and counts no more characters than it has."""
+    normalised = unicodedata.normalize("NFC", text)
+    if len(normalised) <= SUMMARY_CHARS:
+        return normalised
+    return Truncator(text).chars(SUMMARY_CHARS)
+
+
 def _word(msgid):
     """{% translate msgid %}: the translation escaped, doubled percent signs made single (i18n.TranslateNode)."""
-    return conditional_escape(gettext(msgid)).replace("%%", "%")
+    return _escape(gettext(msgid)).replace("%%", "%")
 
 
 def _blocktranslate(msgid, **values):
     """{% blocktranslate with name=value ... %}: the escaped values put into the translation of msgid, or into
     msgid itself when the translation does not take them (i18n.BlockTranslateNode)."""
-    data = {name: conditional_escape(value) for name, value in values.items()}
+    data = {name: _escape(value) for name, value in values.items()}
     try:
         return gettext(msgid) % data
     except (KeyError, ValueError):
@@ -86,9 +106,9 @@ class CardWords:
         return group.get_absolute_url()
 
 
-def _names(terms):
-    """{% join_names terms %}: the names joined, escaped (a simple tag's output is escaped)."""
-    return conditional_escape(", ".join(term.name for term in terms))
+def _names(group, name):
+    """{% join_names group.<name>.all %}: the names joined, escaped (a simple tag's output is escaped)."""
+    return _escape(", ".join(term.name for term in loading.prefetched(group, name)))
 
 
 def badge_html(badge, group, words):
@@ -113,30 +133,30 @@ def fixed_html(group, words):
     """groups/_card.html for a group read with its many-valued rows: (the HTML before the live slot, after it).
 
     words: the page's CardWords (in the language being rendered)."""
-    pk = conditional_escape(formats.localize(group.pk))  # as {{ group.pk }} shows it
+    pk = _escape(formats.localize(group.pk))  # as {{ group.pk }} shows it
     host = group.host_name
     area = location_label(group)
     cost = group.cost
     before = "".join((
         f'<article class="card" aria-labelledby="group-{pk}">\n'
-        f'  <h3 class="card__title" id="group-{pk}"><a href="{conditional_escape(words.group_url(group))}">'
-        f"{conditional_escape(group.name)}</a></h3>\n  ",
+        f'  <h3 class="card__title" id="group-{pk}"><a href="{_escape(words.group_url(group))}">'
+        f"{_escape(group.name)}</a></h3>\n  ",
         f'<p class="card__host">{_blocktranslate("Run by %(host)s", host=host)}</p>' if host else "",
         "\n  ",
         f'<p class="tag tag--demo">{words.demo}</p>' if group.is_demo else "",
         "\n  ",
         badge_html(accreditation_badge(group), group, words),
         '\n  <p class="card__summary">',
-        conditional_escape(Truncator(group.summary).chars(SUMMARY_CHARS)),
+        _escape(_truncated(group.summary)),
         '</p>\n  <dl class="card__facts">\n'
-        f"    <div><dt>{words.type}</dt><dd>{_names(group.types.all())}</dd></div>\n"
-        f"    <div><dt>{words.meets}</dt><dd>{_names(group.formats.all())}",
-        f" · {conditional_escape(area)}" if area else "",
+        f"    <div><dt>{words.type}</dt><dd>{_names(group, 'types')}</dd></div>\n"
+        f"    <div><dt>{words.meets}</dt><dd>{_names(group, 'formats')}",
+        f" · {_escape(area)}" if area else "",
         "</dd></div>\n    ",
     ))
     after = "".join((
-        f"\n    <div><dt>{words.cost}</dt><dd>{conditional_escape(cost.name) if cost is not None else ''}</dd></div>\n"
-        f"    <div><dt>{words.languages}</dt><dd>{_names(group.languages.all())}</dd></div>\n"
+        f"\n    <div><dt>{words.cost}</dt><dd>{_escape(cost.name) if cost is not None else ''}</dd></div>\n"
+        f"    <div><dt>{words.languages}</dt><dd>{_names(group, 'languages')}</dd></div>\n"
         "  </dl>\n  ",
         f'<p class="tag">{words.paused}</p>' if group.is_paused else "",
         "\n</article>\n",
@@ -146,14 +166,14 @@ def fixed_html(group, words):
 
 def live_html(words, distance_label, when, short_text, ask_the_group, meets_remotely):
     """groups/_card_live.html (with groups/_meeting_when.html) for exactly these values."""
-    distance = f"<div><dt>{words.distance}</dt><dd>{conditional_escape(distance_label)}</dd></div>" \
+    distance = f"<div><dt>{words.distance}</dt><dd>{_escape(distance_label)}</dd></div>" \
         if distance_label else ""
     if when:
-        local = (f' data-local-time data-zone="{conditional_escape(when.zone)}" data-your-time="{words.your_time}"'
+        local = (f' data-local-time data-zone="{_escape(when.zone)}" data-your-time="{words.your_time}"'
                  if meets_remotely else "")
-        meeting = (f'<div><dt>{words.next_meeting}</dt><dd><time datetime="{conditional_escape(when.iso)}"{local}>'
-                   f'{conditional_escape(short_text)}</time> <span class="zone-name">'
-                   f"({conditional_escape(when.zone_label)})</span></dd></div>\n    ")
+        meeting = (f'<div><dt>{words.next_meeting}</dt><dd><time datetime="{_escape(when.iso)}"{local}>'
+                   f'{_escape(short_text)}</time> <span class="zone-name">'
+                   f"({_escape(when.zone_label)})</span></dd></div>\n    ")
     elif ask_the_group:
         meeting = f"<div><dt>{words.next_meeting}</dt><dd>{words.ask_the_group}</dd></div>"
     else:

@@ -108,7 +108,8 @@ def cards_for_groups(groups, *, language=None, now=None):
     keys = {group.pk: card_key(group, language, generation) for group in groups}
     cached = cache.get_many(keys.values())
     missing = {group.pk for group in groups if keys[group.pk] not in cached}
-    needing_meetings = {group.pk for group in groups if upcoming_meeting(group, now, stored="only") is None}
+    stored = {group.pk: upcoming_meeting(group, now, stored="only") for group in groups}
+    needing_meetings = {pk for pk, found in stored.items() if found is None}
     if missing or needing_meetings:
         loading.attach_many_valued([group for group in groups if group.pk in missing | needing_meetings])
     _stats["hits"] += len(groups) - len(missing)
@@ -119,35 +120,33 @@ def cards_for_groups(groups, *, language=None, now=None):
         for group in groups:
             if group.pk in missing:
                 fresh[keys[group.pk]] = card_html.fixed_html(group, words)
-        cards = [RenderedCard(group, _assemble(group, cached.get(keys[group.pk]) or fresh[keys[group.pk]], now,
-                                               language, words)) for group in groups]
+        cards = []
+        for group in groups:
+            before, after = cached.get(keys[group.pk]) or fresh[keys[group.pk]]
+            when, ask = stored[group.pk] or upcoming_meeting(group, now)
+            live = _live_html(words, language, distance_label(group), when, when is not None and when.shows_year(now),
+                              ask, bool(group.meets_remotely))
+            # Built from escaped parts (groups.directory.card_html escapes every value it puts in).
+            cards.append(RenderedCard(group, mark_safe(before + live + after)))  # noqa: S308
     if fresh:
         cache.set_many(fresh, timeout=CARD_SECONDS)
     return cards
-
-
-def _assemble(group, fixed, now, language, words):
-    before, after = fixed
-    when, ask = upcoming_meeting(group, now, stored="first")
-    live = _live_html(words, language, distance_label(group), when, when.short_text(now) if when else "", ask,
-                      bool(group.meets_remotely))
-    # Built from escaped parts (groups.directory.card_html escapes every value it puts in).
-    return mark_safe(before + live + after)  # noqa: S308
 
 
 _live_memo = {}
 LIVE_MEMO_SIZE = 4096
 
 
-def _live_html(words, language, *shown):
-    """The distance and next meeting rows of a card: a function of exactly `shown` in this language (memoised per
-    worker, emptied when full): distance label, next meeting, its words, whether to ask the group, whether the
-    group meets remotely. card_html.live_html must read nothing else: the memo would otherwise show one group's
-    words on another."""
-    key = (language, *shown)
+def _live_html(words, language, distance, when, with_year, ask_the_group, meets_remotely):
+    """The distance and next meeting rows of a card: a function of exactly its arguments in this language (memoised
+    per worker, emptied when full; the words of a meeting are worked out only when it is not found).
+    card_html.live_html must read nothing else: the memo would otherwise show one group's words on another."""
+    # A time in the hour a clock goes back equals its twin of the same zone, offset aside: fold tells them apart.
+    key = (language, distance, when, when is not None and when.at.fold, with_year, ask_the_group, meets_remotely)
     html = _live_memo.get(key)
     if html is None:
         if len(_live_memo) >= LIVE_MEMO_SIZE:
             _live_memo.clear()
-        html = _live_memo[key] = card_html.live_html(words, *shown)
+        html = _live_memo[key] = card_html.live_html(words, distance, when, when.words(with_year) if when else "",
+                                                     ask_the_group, meets_remotely)
     return html

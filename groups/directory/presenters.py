@@ -177,9 +177,14 @@ class MeetingWhen:
 
     def short_text(self, now):
         """As :attr:`text`, without the year when it is the current year there (for cards)."""
-        if self.at.year == now.astimezone(self.at.tzinfo).year:
-            return formats.date_format(self.at, "l j F, H:i")
-        return self.text
+        return self.words(with_year=self.shows_year(now))
+
+    def shows_year(self, now):
+        """Whether :meth:`short_text` names the year: not when the meeting is in the current year there."""
+        return self.at.year != now.astimezone(self.at.tzinfo).year
+
+    def words(self, with_year):
+        return self.text if with_year else formats.date_format(self.at, "l j F, H:i")
 
     @property
     def zone_label(self):
