@@ -166,16 +166,28 @@ def fixed_html(group, words):
 
 def live_html(words, distance_label, when, short_text, ask_the_group, meets_remotely):
     """groups/_card_live.html (with groups/_meeting_when.html) for exactly these values."""
-    distance = f"<div><dt>{words.distance}</dt><dd>{_escape(distance_label)}</dd></div>" \
-        if distance_label else ""
+    return joined_live(distance_row(words, distance_label),
+                       meeting_row(words, when, short_text, ask_the_group, meets_remotely))
+
+
+def joined_live(distance_row_html, meeting_row_html):
+    """groups/_card_live.html from its two rows, each built by the functions below."""
+    return f"{distance_row_html}\n    {meeting_row_html}\n"
+
+
+def distance_row(words, distance_label):
+    """The distance row of groups/_card_live.html ("" without a distance)."""
+    return f"<div><dt>{words.distance}</dt><dd>{_escape(distance_label)}</dd></div>" if distance_label else ""
+
+
+def meeting_row(words, when, short_text, ask_the_group, meets_remotely):
+    """The next meeting row of groups/_card_live.html ("" with no meeting to show and none to ask about)."""
     if when:
         local = (f' data-local-time data-zone="{_escape(when.zone)}" data-your-time="{words.your_time}"'
                  if meets_remotely else "")
-        meeting = (f'<div><dt>{words.next_meeting}</dt><dd><time datetime="{_escape(when.iso)}"{local}>'
-                   f'{_escape(short_text)}</time> <span class="zone-name">'
-                   f"({_escape(when.zone_label)})</span></dd></div>\n    ")
-    elif ask_the_group:
-        meeting = f"<div><dt>{words.next_meeting}</dt><dd>{words.ask_the_group}</dd></div>"
-    else:
-        meeting = ""
-    return f"{distance}\n    {meeting}\n"
+        return (f'<div><dt>{words.next_meeting}</dt><dd><time datetime="{_escape(when.iso)}"{local}>'
+                f'{_escape(short_text)}</time> <span class="zone-name">'
+                f"({_escape(when.zone_label)})</span></dd></div>\n    ")
+    if ask_the_group:
+        return f"<div><dt>{words.next_meeting}</dt><dd>{words.ask_the_group}</dd></div>"
+    return ""

@@ -124,8 +124,10 @@ def cards_for_groups(groups, *, language=None, now=None):
         for group in groups:
             before, after = cached.get(keys[group.pk]) or fresh[keys[group.pk]]
             when, ask = stored[group.pk] or upcoming_meeting(group, now)
-            live = _live_html(words, language, distance_label(group), when, when is not None and when.shows_year(now),
-                              ask, bool(group.meets_remotely))
+            live = card_html.joined_live(
+                card_html.distance_row(words, distance_label(group)),
+                _meeting_row(words, language, when, when is not None and when.shows_year(now), ask,
+                             bool(group.meets_remotely)))
             # Built from escaped parts (groups.directory.card_html escapes every value it puts in).
             cards.append(RenderedCard(group, mark_safe(before + live + after)))  # noqa: S308
     if fresh:
@@ -133,20 +135,20 @@ def cards_for_groups(groups, *, language=None, now=None):
     return cards
 
 
-_live_memo = {}
-LIVE_MEMO_SIZE = 4096
+_meeting_memo = {}
+MEETING_MEMO_SIZE = 16384  # at 100,000 groups, about 7,600 different next meetings (time and zone)
 
 
-def _live_html(words, language, distance, when, with_year, ask_the_group, meets_remotely):
-    """The distance and next meeting rows of a card: a function of exactly its arguments in this language (memoised
-    per worker, emptied when full; the words of a meeting are worked out only when it is not found).
-    card_html.live_html must read nothing else: the memo would otherwise show one group's words on another."""
+def _meeting_row(words, language, when, with_year, ask_the_group, meets_remotely):
+    """A card's next meeting row: a function of exactly its arguments in this language (memoised per worker,
+    emptied when full; the words of a meeting are worked out only when it is not found). card_html.meeting_row
+    must read nothing else: the memo would otherwise show one group's words on another."""
     # A time in the hour a clock goes back equals its twin of the same zone, offset aside: fold tells them apart.
-    key = (language, distance, when, when is not None and when.at.fold, with_year, ask_the_group, meets_remotely)
-    html = _live_memo.get(key)
+    key = (language, when, when is not None and when.at.fold, with_year, ask_the_group, meets_remotely)
+    html = _meeting_memo.get(key)
     if html is None:
-        if len(_live_memo) >= LIVE_MEMO_SIZE:
-            _live_memo.clear()
-        html = _live_memo[key] = card_html.live_html(words, distance, when, when.words(with_year) if when else "",
-                                                     ask_the_group, meets_remotely)
+        if len(_meeting_memo) >= MEETING_MEMO_SIZE:
+            _meeting_memo.clear()
+        html = _meeting_memo[key] = card_html.meeting_row(words, when, when.words(with_year) if when else "",
+                                                          ask_the_group, meets_remotely)
     return html

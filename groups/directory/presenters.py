@@ -1,11 +1,13 @@
 """Turn search results and groups into what pages and the JSON show (no queries here)."""
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.http import QueryDict
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from groups.core import schedule
@@ -111,7 +113,14 @@ def distance_label(group):
     distance = getattr(group, "distance_shown", None)
     if distance is None or not getattr(group, "within_reach", False):
         return None
-    if group.place.is_address_public:
+    return _distance_words(get_language(), distance, group.place.is_address_public)
+
+
+@functools.lru_cache(maxsize=4096)
+def _distance_words(language, distance, public):
+    """The words of distance_label, in the active language (named in the key: memoised per worker, as a result
+    card shows many)."""
+    if public:
         return _("%(km)s km away") % {"km": f"{distance:.1f}"}
     return _("about %(km)s km away (the group's area)") % {"km": f"{distance:.0f}"}
 
