@@ -23,12 +23,14 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from groups.directory import card_html, loading
-from groups.directory.presenters import distance_label, upcoming_meeting
+from groups.directory.presenters import distance_label, forget_distance_words, upcoming_meeting
 
 CACHE_ALIAS = "cards"
 GENERATION_KEY = "generation"
@@ -133,6 +135,15 @@ def cards_for_groups(groups, *, language=None, now=None):
     if fresh:
         cache.set_many(fresh, timeout=CARD_SECONDS)
     return cards
+
+
+@receiver(setting_changed)
+def forget_words(**kwargs):
+    """The words memoised per worker (card_html's, the meetings', the distances') looked up again after a change of
+    settings (tests change the languages and the URLs; a running site never does)."""
+    card_html.forget_words()
+    forget_distance_words()
+    _meeting_memo.clear()
 
 
 _meeting_memo = {}

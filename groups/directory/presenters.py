@@ -116,6 +116,10 @@ def distance_label(group):
     return _distance_words(get_language(), distance, group.place.is_address_public)
 
 
+def forget_distance_words():
+    _distance_words.cache_clear()
+
+
 @functools.lru_cache(maxsize=4096)
 def _distance_words(language, distance, public):
     """The words of distance_label, in the active language (named in the key: memoised per worker, as a result

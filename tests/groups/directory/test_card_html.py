@@ -46,7 +46,7 @@ def by_templates(group, now, language):
 
 def by_python(group, now, language):
     with translation.override(language):
-        words = card_html.CardWords.current()
+        words = card_html.CardWords.looked_up()
         before, after = card_html.fixed_html(group, words)
         when, ask = upcoming_meeting(group, now, stored="first")
         live = card_html.live_html(words, distance_label(group), when, when.short_text(now) if when else "", ask,
@@ -147,7 +147,7 @@ def test_the_fake_translations_show(taxonomy):
 
 def test_a_group_address_is_the_one_reverse_gives(make_group):
     group = make_group("Circle", slug="circle-of-friends_2")
-    words = card_html.CardWords.current()
+    words = card_html.CardWords.looked_up()
     assert words.group_url(group) == group.get_absolute_url() == "/groups/circle-of-friends_2/"
 
 
@@ -182,5 +182,5 @@ def test_cards_read_from_the_database_are_the_templates_cards(make_group, accred
 def test_the_zone_in_a_meeting_s_words_is_the_group_s():
     when = MeetingWhen(NOW.astimezone(zoneinfo.ZoneInfo("Asia/Kolkata")), "Asia/Kolkata")
     with translation.override("en"):
-        html = card_html.live_html(card_html.CardWords.current(), None, when, when.short_text(NOW), False, True)
+        html = card_html.live_html(card_html.CardWords.looked_up(), None, when, when.short_text(NOW), False, True)
     assert 'data-zone="Asia/Kolkata"' in html and "(Kolkata time)" in html and "Monday 7 December, 03:30" in html
