@@ -15,9 +15,9 @@ own prefetching would (group.types.all(), group.meeting_times.all(), group.curre
 group.waiting_claims), so templates, the JSON and the calendar read them without knowing how they came.
 """
 
+import datetime
 import math
 
-from django.db import models
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -207,10 +207,13 @@ def _claim(row_id, group_id, text, bodies):
     return claim
 
 
+MIDNIGHT = datetime.time(0)
+
+
 def _meeting_order(meeting):
     """MeetingTime's ordering (weekday, start time), meetings by arrangement (no day) last, as PostgreSQL has it."""
     return (meeting.weekday is None, meeting.weekday or 0, meeting.start_time is None,
-            meeting.start_time or models.TimeField().to_python("00:00"), meeting.pk)
+            meeting.start_time or MIDNIGHT, meeting.pk)
 
 
 _EMPTY = {}
