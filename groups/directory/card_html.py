@@ -12,7 +12,7 @@ What the template engine does and this module does the same way:
   %(host)s"), the values escaped and put in (the English text when a translation does not fit its values);
 - truncatechars:220 is Django's Truncator, the date filter is formats.date_format with the same format.
 
-The words of the labels are looked up once per page (CardWords) in the language the cards are rendered in.
+The words of the labels (CardWords) are looked up once per language and memoised per worker.
 """
 
 import functools
@@ -72,7 +72,7 @@ def _blocktranslate(msgid, **values):
 
 @dataclass(frozen=True)
 class CardWords:
-    """The escaped words every card of a page shares, looked up once per page in its language."""
+    """The escaped words every card shares, in one language, and the start of a group page's address."""
 
     type: str
     meets: str
@@ -134,13 +134,13 @@ def badge_html(badge, group, words):
         valid_until = badge.valid_until
         date = formats.date_format(valid_until, BADGE_DATE) if valid_until not in (None, "") else ""
         if badge.is_facilitator_credential:
-            words = _blocktranslate(
+            verified = _blocktranslate(
                 "Facilitator credential verified — %(name)s, %(scheme)s, valid until %(date)s",
                 scheme=badge.scheme_label, name=badge.facilitator_name, date=date)
         else:
-            words = _blocktranslate("Accreditation verified — %(scheme)s, valid until %(date)s",
-                                    scheme=badge.scheme_label, date=date)
-        return f'\n\n  \n  <p class="badge badge--verified">{words}</p>\n  \n\n'
+            verified = _blocktranslate("Accreditation verified — %(scheme)s, valid until %(date)s",
+                                       scheme=badge.scheme_label, date=date)
+        return f'\n\n  \n  <p class="badge badge--verified">{verified}</p>\n  \n\n'
     if group.waiting_claims:
         return f'\n\n  <p class="badge badge--claimed">{words.claimed}</p>\n\n'
     return "\n\n"

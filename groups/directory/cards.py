@@ -5,14 +5,14 @@
 is what the search page calls with the ids of the page in order. A card has two parts:
 
 - what the group is (name, summary, badge, types, formats, place, cost, languages, paused): the same for every
-  search, rendered from groups/_card.html and cached in the "cards" cache under a key that changes whenever any
-  of it can: the group's version and last save, status, cost, place, current badge claim (its id and last
-  change, so a claim verified, renewed, withdrawn or past its last valid day gives a new key), whether a claim
-  waits, the language, the card templates' text and a generation bumped when a taxonomy term or an accrediting
-  body is edited (their names are on the card);
-- what depends on the search and the clock (distance, next meeting): rendered from groups/_card_live.html into
-  the slot the cached part leaves, and memoised per worker by exactly what it shows (many groups share a
-  next meeting and a distance label), so no group's words can leak into another's card.
+  search, built by groups.directory.card_html as groups/_card.html renders it and cached in the "cards" cache
+  under a key that changes whenever any of it can: the group's version and last save, status, cost, place,
+  current badge claim (its id and last change, so a claim verified, renewed, withdrawn or past its last valid
+  day gives a new key), whether a claim waits, the language, the card templates' text and card_html's code, and
+  a generation bumped when a taxonomy term or an accrediting body is edited (their names are on the card);
+- what depends on the search and the clock (distance, next meeting): built as groups/_card_live.html renders it,
+  into the slot the cached part leaves; the next meeting row memoised per worker by exactly what it shows (many
+  groups share a next meeting), so no group's words can leak into another's card.
 
 A card found in the cache costs no query beyond the first of loading.groups_by_id. hits and misses are
 counted per worker (card_cache_stats) for the benchmark.
@@ -72,10 +72,12 @@ def bump_generation(*args, **kwargs):
 
 @functools.cache
 def templates_stamp():
-    """A digest of the card templates' source, so a deployment that changes them never serves old cards."""
+    """A digest of the card templates' source and of the code that builds cards as they render, so a deployment
+    that changes either never serves old cards."""
     digest = hashlib.blake2b(digest_size=6)
-    for name in (CARD_TEMPLATE, "accreditation/_badge.html"):
-        with open(get_template(name).origin.name, "rb") as source:
+    for path in [get_template(name).origin.name for name in (CARD_TEMPLATE, "accreditation/_badge.html")] + [
+            card_html.__file__]:
+        with open(path, "rb") as source:
             digest.update(source.read())
     return digest.hexdigest()
 
