@@ -184,3 +184,13 @@ def test_the_zone_in_a_meeting_s_words_is_the_group_s():
     with translation.override("en"):
         html = card_html.live_html(card_html.CardWords.looked_up(), None, when, when.short_text(NOW), False, True)
     assert 'data-zone="Asia/Kolkata"' in html and "(Kolkata time)" in html and "Monday 7 December, 03:30" in html
+
+
+def test_two_meetings_at_the_same_clock_time_on_the_night_the_clocks_go_back_keep_their_own_offsets():
+    london = zoneinfo.ZoneInfo("Europe/London")
+    first = MeetingWhen(datetime.datetime(2027, 10, 31, 1, 30, tzinfo=london), "Europe/London")
+    second = MeetingWhen(first.at.replace(fold=1), "Europe/London")
+    with translation.override("en"):
+        words = card_html.CardWords.current()
+        rows = [cards._meeting_row(words, "en", when, True, False, True) for when in (first, second)]
+    assert 'datetime="2027-10-31T01:30:00+01:00"' in rows[0] and 'datetime="2027-10-31T01:30:00+00:00"' in rows[1]
