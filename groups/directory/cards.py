@@ -5,14 +5,14 @@
 is what the search page calls with the ids of the page in order. A card has two parts:
 
 - what the group is (name, summary, badge, types, formats, place, cost, languages, paused): the same for every
-  search, rendered from groups/_card.html and cached in the "cards" cache under a key that changes whenever any
-  of it can: the group's version and last save, status, cost, place, current badge claim (its id and last
-  change, so a claim verified, renewed, withdrawn or past its last valid day gives a new key), whether a claim
-  waits, the language, the card templates' text and a generation bumped when a taxonomy term or an accrediting
-  body is edited (their names are on the card);
-- what depends on the search and the clock (distance, next meeting): rendered from groups/_card_live.html into
-  the slot the cached part leaves, and memoised per worker by exactly what it shows (many groups share a
-  next meeting and a distance label), so no group's words can leak into another's card.
+  search, built by groups.directory.card_html as groups/_card.html renders it and cached in the "cards" cache
+  under a key that changes whenever any of it can: the group's version and last save, status, cost, place,
+  current badge claim (its id and last change, so a claim verified, renewed, withdrawn or past its last valid
+  day gives a new key), whether a claim waits, the language, the card templates' text and card_html's code, and
+  a generation bumped when a taxonomy term or an accrediting body is edited (their names are on the card);
+- what depends on the search and the clock (distance, next meeting): built as groups/_card_live.html renders it,
+  into the slot the cached part leaves; the next meeting row memoised per worker by exactly what it shows (many
+  groups share a next meeting), so no group's words can leak into another's card.
 
 A card found in the cache costs no query beyond the first of loading.groups_by_id. hits and misses are
 counted per worker (card_cache_stats) for the benchmark.
@@ -23,12 +23,14 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from groups.directory import loading
-from groups.directory.presenters import GroupCard, distance_label, upcoming_meeting
+from groups.directory import card_html, loading
+from groups.directory.presenters import distance_label, forget_distance_words, upcoming_meeting
 
 CACHE_ALIAS = "cards"
 GENERATION_KEY = "generation"
@@ -70,10 +72,12 @@ def bump_generation(*args, **kwargs):
 
 @functools.cache
 def templates_stamp():
-    """A digest of the card templates' source, so a deployment that changes them never serves old cards."""
+    """A digest of the card templates' source and of the code that builds cards as they render, so a deployment
+    that changes either never serves old cards."""
     digest = hashlib.blake2b(digest_size=6)
-    for name in (CARD_TEMPLATE, "accreditation/_badge.html"):
-        with open(get_template(name).origin.name, "rb") as source:
+    for path in [get_template(name).origin.name for name in (CARD_TEMPLATE, "accreditation/_badge.html")] + [
+            card_html.__file__]:
+        with open(path, "rb") as source:
             digest.update(source.read())
     return digest.hexdigest()
 
@@ -108,47 +112,56 @@ def cards_for_groups(groups, *, language=None, now=None):
     keys = {group.pk: card_key(group, language, generation) for group in groups}
     cached = cache.get_many(keys.values())
     missing = {group.pk for group in groups if keys[group.pk] not in cached}
-    needing_meetings = {group.pk for group in groups if upcoming_meeting(group, now, stored="only") is None}
+    stored = {group.pk: upcoming_meeting(group, now, stored="only") for group in groups}
+    needing_meetings = {pk for pk, found in stored.items() if found is None}
     if missing or needing_meetings:
         loading.attach_many_valued([group for group in groups if group.pk in missing | needing_meetings])
     _stats["hits"] += len(groups) - len(missing)
     _stats["misses"] += len(missing)
     fresh = {}
     with translation.override(language):
+        words = card_html.CardWords.current()
         for group in groups:
             if group.pk in missing:
-                fresh[keys[group.pk]] = _render_fixed(group, now)
-        cards = [RenderedCard(group, _assemble(group, cached.get(keys[group.pk]) or fresh[keys[group.pk]], now,
-                                               language)) for group in groups]
+                fresh[keys[group.pk]] = card_html.fixed_html(group, words)
+        cards = []
+        for group in groups:
+            before, after = cached.get(keys[group.pk]) or fresh[keys[group.pk]]
+            when, ask = stored[group.pk] or upcoming_meeting(group, now)
+            live = card_html.joined_live(
+                card_html.distance_row(words, distance_label(group)),
+                _meeting_row(words, language, when, when is not None and when.shows_year(now), ask,
+                             bool(group.meets_remotely)))
+            # Built from escaped parts (groups.directory.card_html escapes every value it puts in).
+            cards.append(RenderedCard(group, mark_safe(before + live + after)))  # noqa: S308
     if fresh:
         cache.set_many(fresh, timeout=CARD_SECONDS)
     return cards
 
 
-def _render_fixed(group, now):
-    """The cached part of a card: its HTML before and after the live slot."""
-    html = get_template(CARD_TEMPLATE).render({"card": GroupCard.build(group, now), "group": group,
-                                               "live_slot": LIVE_SLOT})
-    before, _slot, after = html.partition(LIVE_SLOT)
-    return before, after
+@receiver(setting_changed)
+def forget_words(**kwargs):
+    """The words memoised per worker (card_html's, the meetings', the distances') looked up again after a change of
+    settings (tests change the languages and the URLs; a running site never does)."""
+    card_html.forget_words()
+    forget_distance_words()
+    _meeting_memo.clear()
 
 
-def _assemble(group, fixed, now, language):
-    before, after = fixed
-    when, ask = upcoming_meeting(group, now, stored="first")
-    live = _live_html(language, distance_label(group), when, when.short_text(now) if when else "", ask,
-                      bool(group.meets_remotely))
-    return mark_safe(before + live + after)  # noqa: S308 (rendered by the template engine, escaped there)
+_meeting_memo = {}
+MEETING_MEMO_SIZE = 16384  # at 100,000 groups, about 7,600 different next meetings (time and zone)
 
 
-@functools.lru_cache(maxsize=4096)
-def _live_html(language, distance_label, when, short_text, ask_the_group, meets_remotely):
-    """The distance and next meeting rows of a card: a function of exactly its arguments (memoised per worker).
-
-    groups/_card_live.html must read nothing but these: the memo would otherwise show one group's words on another.
-    """
-    with translation.override(language):
-        return get_template(LIVE_TEMPLATE).render({
-            "distance_label": distance_label, "when": when, "text": short_text, "ask_the_group": ask_the_group,
-            "group": {"meets_remotely": meets_remotely},
-        })
+def _meeting_row(words, language, when, with_year, ask_the_group, meets_remotely):
+    """A card's next meeting row: a function of exactly its arguments in this language (memoised per worker,
+    emptied when full; the words of a meeting are worked out only when it is not found). card_html.meeting_row
+    must read nothing else: the memo would otherwise show one group's words on another."""
+    # A time in the hour a clock goes back equals its twin of the same zone, offset aside: fold tells them apart.
+    key = (language, when, when is not None and when.at.fold, with_year, ask_the_group, meets_remotely)
+    html = _meeting_memo.get(key)
+    if html is None:
+        if len(_meeting_memo) >= MEETING_MEMO_SIZE:
+            _meeting_memo.clear()
+        html = _meeting_memo[key] = card_html.meeting_row(words, when, when.words(with_year) if when else "",
+                                                          ask_the_group, meets_remotely)
+    return html

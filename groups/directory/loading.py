@@ -15,9 +15,9 @@ own prefetching would (group.types.all(), group.meeting_times.all(), group.curre
 group.waiting_claims), so templates, the JSON and the calendar read them without knowing how they came.
 """
 
+import datetime
 import math
 
-from django.db import models
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -146,8 +146,7 @@ def attach_many_valued(groups, today=None):
     query = prepared(("many", len(by_id), today), lambda: _many_valued_query(placeholder_ids(len(by_id)), today))
     for kind, group_id, row_id, *text in query.rows(ids=list(by_id)):
         if kind < len(M2M_FIELDS):
-            model = TAXONOMY_BY_FIELD[M2M_FIELDS[kind]].model
-            terms[kind, group_id].append(_instance(model, {"id": row_id, **_named(TERM_FIELDS, text)}))
+            terms[kind, group_id].append(_term(TAXONOMY_BY_FIELD[M2M_FIELDS[kind]].model, row_id, text))
         elif kind == MEETINGS:
             values = {"id": row_id, "group_id": group_id, **_named(MEETING_FIELDS, text)}
             meetings[group_id].append(_instance(MeetingTime, values))
@@ -166,6 +165,34 @@ def attach_many_valued(groups, today=None):
         group.waiting_claims = claims[WAITING_CLAIMS, group_id]
 
 
+# Taxonomy terms as read by query 2, shared by every group (and request) that reads the same row: terms are a
+# few dozen, a page reads about two hundred rows of them, and a model instance costs ten microseconds to make.
+# Keyed by every value the instance holds, so a renamed or reordered term is a new entry and no entry goes out
+# of date; emptied when full. Nothing may change these instances: they are shared.
+_terms = {}
+TERM_MEMO_SIZE = 2048
+
+
+def _term(model, row_id, text):
+    key = (model, row_id, *text[: len(TERM_FIELDS)])
+    term = _terms.get(key)
+    if term is None:
+        if len(_terms) >= TERM_MEMO_SIZE:
+            _terms.clear()
+        term = _terms[key] = _instance(model, {"id": row_id, **_named(TERM_FIELDS, text)})
+    return term
+
+
+def prefetched(group, name):
+    """group.<name>.all() as a list: the rows set by attach_many_valued (or prefetch_related) without making the
+    related manager (which costs more than reading them), or read through it when nothing was set."""
+    cache = group.__dict__.get("_prefetched_objects_cache")
+    queryset = cache.get(name) if cache else None
+    if queryset is not None and queryset._result_cache is not None:
+        return queryset._result_cache
+    return list(getattr(group, name).all())
+
+
 def has_many_valued(group):
     return "meeting_times" in group.__dict__.get("_prefetched_objects_cache", {})
 
@@ -180,10 +207,13 @@ def _claim(row_id, group_id, text, bodies):
     return claim
 
 
+MIDNIGHT = datetime.time(0)
+
+
 def _meeting_order(meeting):
     """MeetingTime's ordering (weekday, start time), meetings by arrangement (no day) last, as PostgreSQL has it."""
     return (meeting.weekday is None, meeting.weekday or 0, meeting.start_time is None,
-            meeting.start_time or models.TimeField().to_python("00:00"), meeting.pk)
+            meeting.start_time or MIDNIGHT, meeting.pk)
 
 
 _EMPTY = {}

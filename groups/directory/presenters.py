@@ -1,11 +1,13 @@
 """Turn search results and groups into what pages and the JSON show (no queries here)."""
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.http import QueryDict
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from groups.core import schedule
@@ -111,7 +113,18 @@ def distance_label(group):
     distance = getattr(group, "distance_shown", None)
     if distance is None or not getattr(group, "within_reach", False):
         return None
-    if group.place.is_address_public:
+    return _distance_words(get_language(), distance, group.place.is_address_public)
+
+
+def forget_distance_words():
+    _distance_words.cache_clear()
+
+
+@functools.lru_cache(maxsize=4096)
+def _distance_words(language, distance, public):
+    """The words of distance_label, in the active language (named in the key: memoised per worker, as a result
+    card shows many)."""
+    if public:
         return _("%(km)s km away") % {"km": f"{distance:.1f}"}
     return _("about %(km)s km away (the group's area)") % {"km": f"{distance:.0f}"}
 
@@ -177,9 +190,14 @@ class MeetingWhen:
 
     def short_text(self, now):
         """As :attr:`text`, without the year when it is the current year there (for cards)."""
-        if self.at.year == now.astimezone(self.at.tzinfo).year:
-            return formats.date_format(self.at, "l j F, H:i")
-        return self.text
+        return self.words(with_year=self.shows_year(now))
+
+    def shows_year(self, now):
+        """Whether :meth:`short_text` names the year: not when the meeting is in the current year there."""
+        return self.at.year != now.astimezone(self.at.tzinfo).year
+
+    def words(self, with_year):
+        return self.text if with_year else formats.date_format(self.at, "l j F, H:i")
 
     @property
     def zone_label(self):

@@ -1,0 +1,196 @@
+"""A result card built in Python (groups.directory.card_html) is byte for byte what the card templates render, for
+any group: the templates stay the reference, so a card changed in one and not the other fails here."""
+
+import datetime
+import zoneinfo
+from unittest import mock
+
+import pytest
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from groups.accreditation.models import AccreditationClaim, AccreditingBody
+from groups.directory import card_html, cards, loading
+from groups.directory.presenters import GroupCard, MeetingWhen, distance_label, upcoming_meeting
+from groups.models import Cost, Format, Group, GroupType, Language, MeetingTime, Place
+
+NOW = datetime.datetime(2026, 12, 6, 22, 0, tzinfo=datetime.UTC)
+# Text as people type it and worse: markup characters, quotes, accents written as combining marks, a character
+# that NFC writes as two (U+0958), right-to-left script, emoji, and percent signs (gettext formatting).
+TRICKY = "<>&\"'%e\u0301\u0958\u05d0\u200f😀 \n\t"
+text = st.text(alphabet=st.one_of(st.sampled_from(TRICKY), st.characters(blacklist_categories=("Cs",))),
+               max_size=40)
+letters = st.one_of(st.sampled_from(TRICKY + "ab"), st.characters(blacklist_categories=("Cs",)))
+# Summaries around the card's 220 characters most often, where truncating starts.
+summaries = st.one_of(st.text(alphabet=letters, max_size=40),
+                      st.integers(200, 300).flatmap(lambda n: st.text(alphabet=letters, min_size=n, max_size=n)))
+slugs = st.from_regex(r"[-a-zA-Z0-9_]{1,30}", fullmatch=True)
+EXAMPLES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def by_templates(group, now, language):
+    """The card as the templates render it (what groups.directory.cards did before card_html)."""
+    with translation.override(language):
+        html = get_template(cards.CARD_TEMPLATE).render(
+            {"card": GroupCard.build(group, now), "group": group, "live_slot": cards.LIVE_SLOT})
+        before, _slot, after = html.partition(cards.LIVE_SLOT)
+        when, ask = upcoming_meeting(group, now, stored="first")
+        live = get_template(cards.LIVE_TEMPLATE).render({
+            "distance_label": distance_label(group), "when": when, "text": when.short_text(now) if when else "",
+            "ask_the_group": ask, "group": {"meets_remotely": bool(group.meets_remotely)},
+        })
+    return before + live + after
+
+
+def by_python(group, now, language):
+    with translation.override(language):
+        words = card_html.CardWords.looked_up()
+        before, after = card_html.fixed_html(group, words)
+        when, ask = upcoming_meeting(group, now, stored="first")
+        live = card_html.live_html(words, distance_label(group), when, when.short_text(now) if when else "", ask,
+                                   bool(group.meets_remotely))
+    return before + live + after
+
+
+@st.composite
+def groups(draw):
+    """A group in memory with everything a card reads set on it, as groups.directory.loading sets it."""
+    group = Group(pk=draw(st.integers(1, 10**7)), slug=draw(slugs), name=draw(text), summary=draw(summaries),
+                  host_name=draw(st.one_of(st.just(""), text)), is_demo=draw(st.booleans()),
+                  status=draw(st.sampled_from([Group.Status.PUBLISHED, Group.Status.PAUSED])),
+                  meets_remotely=draw(st.booleans()),
+                  time_zone=draw(st.sampled_from(["Europe/London", "America/New_York", "Etc/GMT+5", "UTC", "Nowhere"])))
+    group.cost = draw(st.one_of(st.none(), st.builds(Cost, name=text)))
+    Group.place.related.set_cached_value(group, None)  # as select_related("place") leaves a group without one
+    if draw(st.booleans()):
+        group.place = Place(city=draw(text), region=draw(st.one_of(st.just(""), text)),
+                            address_visibility=draw(st.sampled_from(Place.Visibility.values)))
+        if draw(st.booleans()):
+            group.distance_shown = draw(st.floats(0, 600))
+            group.within_reach = draw(st.booleans())
+    for field, model in (("types", GroupType), ("formats", Format), ("languages", Language)):
+        loading._set_prefetched(group, field, model, [model(name=name) for name in draw(st.lists(text, max_size=3))])
+    group.current_claims = draw(st.lists(claims(), max_size=1))
+    group.waiting_claims = draw(st.lists(claims(), max_size=1))
+    draw_meetings(draw, group)
+    return group
+
+
+@st.composite
+def claims(draw):
+    other = draw(st.booleans())
+    body = AccreditingBody(slug=AccreditingBody.OTHER_SLUG if other else "a-body", name=draw(text), scheme=draw(text))
+    return AccreditationClaim(body=body, scope=draw(st.sampled_from(AccreditationClaim.Scope.values)),
+                              facilitator_name=draw(text), other_body_name=draw(text),
+                              valid_until=draw(st.dates(datetime.date(2020, 1, 1), datetime.date(2040, 12, 31))))
+
+
+def draw_meetings(draw, group):
+    """A stored next meeting (this year or later), none at all, or meetings with no date to show ("ask")."""
+    kind = draw(st.sampled_from(["stored", "none", "ask", "by-arrangement"]))
+    group.next_meeting_at = None
+    group.has_scheduled_meeting = kind in ("stored", "ask")
+    meetings = []
+    if kind == "stored":
+        group.next_meeting_at = NOW + datetime.timedelta(minutes=draw(st.integers(0, 60 * 24 * 500)))
+    elif kind == "ask":
+        # A weekly meeting with no weekday: no date can be worked out from it.
+        meetings = [MeetingTime(pk=1, frequency="weekly", weekday=None, start_time=datetime.time(18))]
+    elif kind == "by-arrangement":
+        meetings = [MeetingTime(pk=1, frequency="by-arrangement")]
+    loading._set_prefetched(group, "meeting_times", MeetingTime, meetings)
+
+
+@EXAMPLES
+@given(group=groups(), language=st.sampled_from(["en", "fr"]))
+def test_a_card_built_in_python_is_the_card_the_templates_render(group, language):
+    assert by_python(group, NOW, language) == by_templates(group, NOW, language)
+
+
+# A translation with markup and quotes in it, values in another order, and one that does not fit its values.
+FAKE_TRANSLATIONS = {
+    "Type": "Sorte <&> \"'",
+    "Run by %(host)s": "%(host)s & co <b>",
+    "Accreditation verified — %(scheme)s, valid until %(date)s": "Jusqu'au %(date)s: %(scheme)s",
+    "Facilitator credential verified — %(name)s, %(scheme)s, valid until %(date)s": "Broken %(nom)s",
+    "Accreditation claimed, not yet verified": "Réclamée \"<i>\"",
+    "Your time:": "L'heure & \"vous\"",
+    "Next meeting": "100%% prochaine",
+}
+
+
+@EXAMPLES
+@given(group=groups())
+def test_translations_are_put_in_as_the_templates_put_them(group):
+    original = translation._trans.gettext
+
+    def fake(message):
+        if translation.get_language() is None:  # translation.override(None): the text as written
+            return original(message)
+        return FAKE_TRANSLATIONS.get(str(message), original(message))
+
+    with mock.patch.object(translation._trans, "gettext", fake):
+        assert by_python(group, NOW, "en") == by_templates(group, NOW, "en")
+
+
+def test_the_fake_translations_show(taxonomy):
+    group = Group(pk=7, slug="g", name="G", summary="", host_name="Host")
+    for field, model in (("types", GroupType), ("formats", Format), ("languages", Language)):
+        loading._set_prefetched(group, field, model, [])
+    group.current_claims, group.waiting_claims = [], [AccreditationClaim()]
+    with mock.patch.object(translation._trans, "gettext", lambda message: FAKE_TRANSLATIONS.get(message, message)):
+        html = by_python(group, NOW, "en")
+    assert "Sorte &lt;&amp;&gt; &quot;&#x27;" in html and "Host & co <b>" in html and "Réclamée &quot;" in html
+
+
+def test_a_group_address_is_the_one_reverse_gives(make_group):
+    group = make_group("Circle", slug="circle-of-friends_2")
+    words = card_html.CardWords.looked_up()
+    assert words.group_url(group) == group.get_absolute_url() == "/groups/circle-of-friends_2/"
+
+
+@pytest.mark.django_db
+def test_cards_read_from_the_database_are_the_templates_cards(make_group, accrediting_body, today):
+    """Every branch with groups as groups.directory.loading reads them: the cards' own code path, cold and cached."""
+    tomorrow_evening = timezone.now() + datetime.timedelta(days=1)
+    make_group("Plain <b>&</b>", summary="x" * 300)
+    make_group("Hosted", host_name="O'Brien & \"Sons\"", is_demo=True, status=Group.Status.PAUSED,
+               place={"city": "Leeds", "region": "West Yorkshire", "address_visibility": "public",
+                      "latitude": "53.8", "longitude": "-1.55"},
+               meetings=[{"frequency": "weekly", "weekday": 2, "start_time": datetime.time(18)}],
+               claims=[{"body": accrediting_body, "status": "verified", "valid_until": today,
+                        "scope": "facilitator", "facilitator_name": "Ann <Lee>"}])
+    make_group("Waiting", formats=["online"], place={"city": "York", "address_visibility": "on-request"},
+               claims=[{"body": accrediting_body, "status": "claimed"}], time_zone="America/New_York",
+               meetings=[{"frequency": "by-arrangement"}])
+    make_group("Accredited", place={"city": "Hull", "address_visibility": "area-only"},
+               claims=[{"body": accrediting_body, "status": "verified", "valid_until": today}])
+    Group.objects.filter(name="Hosted").update(next_meeting_at=tomorrow_evening)
+    ids = list(Group.objects.order_by("name").values_list("pk", flat=True))
+    origin = mock.Mock(latitude=53.79, longitude=-1.54, radius_km=25)
+    for _round in ("cold", "cached"):
+        shown = {card.group.pk: card.html for card in cards.cards_for_ids(ids, language="en", origin=origin)}
+        now = timezone.now()
+        for group in loading.groups_by_id(ids):
+            loading.set_distances([group], origin=origin)
+            assert shown[group.pk] == by_templates(group, now, "en")
+    assert "km away" in shown[ids[1]] and "Ann &lt;Lee&gt;" in shown[ids[1]]
+
+
+def test_the_zone_in_a_meeting_s_words_is_the_group_s():
+    when = MeetingWhen(NOW.astimezone(zoneinfo.ZoneInfo("Asia/Kolkata")), "Asia/Kolkata")
+    with translation.override("en"):
+        html = card_html.live_html(card_html.CardWords.looked_up(), None, when, when.short_text(NOW), False, True)
+    assert 'data-zone="Asia/Kolkata"' in html and "(Kolkata time)" in html and "Monday 7 December, 03:30" in html
+
+
+def test_two_meetings_at_the_same_clock_time_on_the_night_the_clocks_go_back_keep_their_own_offsets():
+    london = zoneinfo.ZoneInfo("Europe/London")
+    first = MeetingWhen(datetime.datetime(2027, 10, 31, 1, 30, tzinfo=london), "Europe/London")
+    second = MeetingWhen(first.at.replace(fold=1), "Europe/London")
+    with translation.override("en"):
+        words = card_html.CardWords.current()
+        rows = [cards._meeting_row(words, "en", when, True, False, True) for when in (first, second)]
+    assert 'datetime="2027-10-31T01:30:00+01:00"' in rows[0] and 'datetime="2027-10-31T01:30:00+00:00"' in rows[1]
