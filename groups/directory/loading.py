@@ -25,7 +25,8 @@ from django.utils import timezone
 from groups.accreditation.models import AccreditationClaim, AccreditingBody
 from groups.accreditation.selectors import current_claims
 from groups.core.geo import haversine_km
-from groups.core.models import Group, MeetingTime
+from groups.core.directory_version import ROW
+from groups.core.models import DirectoryVersion, Group, MeetingTime
 from groups.core.models.querysets import ON_REQUEST, PUBLIC
 from groups.core.vocabulary import BY_ARRANGEMENT, M2M_FIELDS, TAXONOMY_BY_FIELD
 from groups.directory.prepared import PLACEHOLDER_TEXT, placeholder_ids, prepared
@@ -61,15 +62,22 @@ def groups_by_id(ids, *, many=True, detail=False, today=None):
     return groups
 
 
-def published_group_page(slug, today=None):
-    """The published group at this slug with everything its page shows, in two queries; None when there is none."""
+def published_group_page(slug, today=None, *, many=True):
+    """The published group at this slug with everything its page shows, in two queries; None when there is none.
+    many=False reads only the first (the second is attach_many_valued's, for when the page is not cached).
+
+    The first also reads the directory version's token (directory_token): it changes with every write the page
+    can show, meetings and terms included, so the page's cache key (groups.directory.page_cache) has it free."""
     today = today or timezone.localdate()
+    token = DirectoryVersion.objects.filter(pk=ROW).values("token")[:1]
     query = prepared(("page", today), lambda: single_valued(
-        Group.objects.published().filter(slug=PLACEHOLDER_TEXT), today, detail=True))
+        Group.objects.published().filter(slug=PLACEHOLDER_TEXT), today, detail=True,
+    ).annotate(directory_token=Subquery(token)))
     found = query.instances(text=slug)
     if not found:
         return None
-    attach_many_valued(found, today)
+    if many:
+        attach_many_valued(found, today)
     return found[0]
 
 
