@@ -9,9 +9,9 @@ groups/group_detail.html renders is the reference: this module gives the same by
   no message waiting it reads nothing of the request but the language and the page's kind, so it is rendered
   once per worker for those (with markers where the title, description and content go) and reused.
 - The content (groups/_group_detail_content.html): cached in the "pages" cache under a key that changes with
-  anything it shows: every field the first query read of the group, its cost and its place, the current badge
-  claim, a waiting claim, an active coordinator, the directory version's token (it changes with every write the
-  page can show: meetings, terms, claims, places), today's date (a badge lapses at midnight), the cards'
+  anything it shows: every field the first query read of the group, its cost and its place, whether it has an
+  active coordinator, the directory version's token (it changes with every write the page can show: meetings,
+  terms, accreditation claims, places), today's date (a badge lapses at midnight), the cards'
   generation (an accrediting body renamed), the language, the templates' and settings' digest, and what depends
   on the clock: the next meeting, whether to say "ask the group", whether there is a calendar file, whether the
   listing is stale. The clock's part comes from the stored next meeting (Group.next_meeting_at) when it can, as
@@ -56,9 +56,8 @@ TEMPLATES = (PAGE_TEMPLATE, CONTENT_TEMPLATE, FRAME_TEMPLATE, "base.html", "incl
 # Where the frame leaves room for the page's own parts (HTML comments: escaped text can never contain one).
 TITLE, DESCRIPTION, CONTENT = "<!--page-title-->", "<!--page-description-->", "<!--page-content-->"
 PAGE_SECONDS = 7 * 24 * 3600
-# Annotations of loading.single_valued and published_group_page that the page shows or depends on.
-ANNOTATIONS = ("badge_id", "badge_changed", "has_waiting_claim", "has_scheduled_meeting", "has_coordinator",
-               "directory_token")
+# Annotations of loading.published_group_page's query.
+ANNOTATIONS = ("has_scheduled_meeting", "has_coordinator", "directory_token")
 
 _stats = {"hits": 0, "misses": 0}
 _frames = {}
