@@ -24,8 +24,9 @@ from django.utils import timezone
 
 from groups.accreditation.models import AccreditationClaim, AccreditingBody
 from groups.accreditation.selectors import current_claims
+from groups.core.directory_version import ROW
 from groups.core.geo import haversine_km
-from groups.core.models import Group, MeetingTime
+from groups.core.models import DirectoryVersion, Group, MeetingTime
 from groups.core.models.querysets import ON_REQUEST, PUBLIC
 from groups.core.vocabulary import BY_ARRANGEMENT, M2M_FIELDS, TAXONOMY_BY_FIELD
 from groups.directory.prepared import PLACEHOLDER_TEXT, placeholder_ids, prepared
@@ -61,16 +62,34 @@ def groups_by_id(ids, *, many=True, detail=False, today=None):
     return groups
 
 
-def published_group_page(slug, today=None):
-    """The published group at this slug with everything its page shows, in two queries; None when there is none."""
-    today = today or timezone.localdate()
-    query = prepared(("page", today), lambda: single_valued(
-        Group.objects.published().filter(slug=PLACEHOLDER_TEXT), today, detail=True))
+def published_group_page(slug, today=None, *, many=True):
+    """The published group at this slug with everything its page shows, in two queries; None when there is none.
+    many=False reads only the first (the second is attach_many_valued's, for when the page is not cached)."""
+    query = prepared(("page",), _page_query)
     found = query.instances(text=slug)
     if not found:
         return None
-    attach_many_valued(found, today)
+    if many:
+        attach_many_valued(found, today or timezone.localdate())
     return found[0]
+
+
+def _page_query():
+    """Query 1 of a group's page: the group with cost and place, whether it lists a scheduled meeting, whether it
+    has an active coordinator (Group.takes_messages) and the directory version's token (directory_token).
+
+    Not single_valued's badge annotations (a card's cache key): the page reads its claims in query 2, and its cache
+    key (groups.directory.page_cache) has the token, which every write the page can show changes. Each correlated
+    subquery costs PostgreSQL planning time on every run, more than reading the row."""
+    scheduled = MeetingTime.objects.filter(group=OuterRef("pk")).exclude(frequency=BY_ARRANGEMENT)
+    coordinators = Group.coordinators.through.objects.filter(group=OuterRef("pk"), user__is_active=True)
+    token = DirectoryVersion.objects.filter(pk=ROW).values("token")[:1]
+    return (
+        Group.objects.published().filter(slug=PLACEHOLDER_TEXT).order_by().select_related("cost", "place")
+        .defer(*NEVER_SHOWN)
+        .annotate(has_scheduled_meeting=Exists(scheduled), has_coordinator=Exists(coordinators),
+                  directory_token=Subquery(token))
+    )
 
 
 def single_valued(groups, today=None, *, detail=False):

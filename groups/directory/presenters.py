@@ -269,14 +269,19 @@ class GroupPage(GroupCard):
     def build(cls, group, now):
         card = GroupCard.build(group, now)
         meetings = list(group.meeting_times.all())
-        stale_before = now - datetime.timedelta(days=settings.STALE_NOTICE_DAYS)
         return cls(
             **{name: getattr(card, name) for name in card.__dataclass_fields__},
             meeting_lines=[schedule.describe(meeting) for meeting in meetings],
             # The calendar file holds the meetings that have a next date; without one it would be empty.
             has_calendar=any(schedule.next_occurrence(meeting, group.time_zone, now) for meeting in meetings),
-            is_stale=group.last_confirmed_at < stale_before,
+            is_stale=listing_is_stale(group, now),
         )
+
+
+def listing_is_stale(group, now):
+    """Whether the group has not confirmed its listing for STALE_NOTICE_DAYS (the page says details may have
+    changed)."""
+    return group.last_confirmed_at < now - datetime.timedelta(days=settings.STALE_NOTICE_DAYS)
 
 
 def group_page(group, now=None):

@@ -367,9 +367,10 @@ def ids_by_next_meeting(queryset, now, within_reach_first=False):
     return [row[0] for row in sorted(rows, key=sort_key)]
 
 
-def published_group_or_404(slug):
-    """A published group with everything its page shows, in two queries (groups.directory.loading)."""
-    group = loading.published_group_page(slug)
+def published_group_or_404(slug, *, many=True):
+    """A published group with everything its page shows, in two queries (groups.directory.loading); many=False:
+    the first only (what the cached page needs)."""
+    group = loading.published_group_page(slug, many=many)
     if group is None:
         raise Http404(_("No group is listed at this address."))
     return group

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from groups.core.vocabulary import DAY_NAMES, TIME_NAMES
-from groups.directory import ical, presenters
+from groups.directory import ical, page_cache, presenters
 from groups.directory.cards import cards_for_groups
 from groups.directory.params import DEFAULT_RADIUS_KM
 from groups.directory.selectors import count_for_query, published_group_or_404, search_groups
@@ -44,8 +44,8 @@ def relax_suggestions(chips, result):
 
 @require_safe
 def group_detail(request, slug):
-    group = published_group_or_404(slug)
-    return render(request, "groups/group_detail.html", {"group": group, "page": presenters.group_page(group)})
+    # One query, and the second only when the page's content is not cached (groups.directory.page_cache).
+    return page_cache.page_response(request, published_group_or_404(slug, many=False))
 
 
 @require_safe

@@ -113,6 +113,13 @@ if CACHES["cards"]["BACKEND"].endswith("LocMemCache"):
     CACHES["cards"].update(LOCATION="cards", OPTIONS={"MAX_ENTRIES": env.int("CARD_CACHE_ENTRIES", default=5000),
                                                       "CULL_FREQUENCY": 4})
 
+# A group's public page (groups.directory.page_cache): the same, its content about 10 KB; PAGE_CACHE_ENTRIES bounds
+# a worker's own (about 20 MB at the default).
+CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages", "TIMEOUT": 7 * 24 * 3600}
+if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["pages"].update(LOCATION="pages", OPTIONS={"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=2000),
+                                                      "CULL_FREQUENCY": 4})
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

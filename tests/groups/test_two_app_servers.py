@@ -125,8 +125,9 @@ def shared_cache(servers, settings):
     """This process uses the servers' Redis too, as a third app server would."""
     redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
              "LOCATION": servers["cache_url"].replace("rediscache://", "redis://")}
-    # As supportfinder.settings.base derives them from CACHE_URL: the result cards share the same Redis.
-    settings.CACHES = {"default": redis, "cards": {**redis, "KEY_PREFIX": "cards", "TIMEOUT": 7 * 24 * 3600}}
+    # As supportfinder.settings.base derives them from CACHE_URL: the result cards and group pages share the Redis.
+    settings.CACHES = {"default": redis, "cards": {**redis, "KEY_PREFIX": "cards", "TIMEOUT": 7 * 24 * 3600},
+                       "pages": {**redis, "KEY_PREFIX": "pages", "TIMEOUT": 7 * 24 * 3600}}
 
 
 def search_until(base, path, shows, *, seconds=WITHIN_SECONDS):
@@ -180,3 +181,18 @@ def test_a_listing_paused_through_one_server_shows_as_paused_on_the_other_within
 
     search_until(servers["b"], path, lambda html: card in html and PAUSED_TAG in html)
     search_until(servers["a"], path, lambda html: card in html and PAUSED_TAG in html)
+
+
+def test_a_group_paused_through_one_server_shows_as_paused_on_its_page_on_the_other(
+        servers, shared_cache, make_group, make_user):
+    """The page's content is in the shared cache: the key both servers compute changes with the pause."""
+    coordinator = make_user("coordinator@example.org")
+    group = make_group("Larkhollow circle", slug="larkhollow", summary="A peer group for survivors.")
+    path = "/groups/larkhollow/"
+    paused = "This group is not taking new members at the moment."
+    warm(servers, path, lambda html: "Larkhollow circle" in html and paused not in html)
+
+    group_set_status(group=Group.objects.get(pk=group.pk), user=coordinator, action=PAUSE)
+
+    search_until(servers["b"], path, lambda html: paused in html)
+    search_until(servers["a"], path, lambda html: paused in html)
