@@ -14,10 +14,19 @@ from django.utils import timezone
 from groups.core.models import DirectoryVersion, Group
 
 ROW = 1
+# Bumps made by this process, so its own search index (which may skip reading the version for a moment, see
+# groups.directory.facet_index.current_index) reads it again at once after this process changed the directory.
+_written = {"count": 0}
+
+
+def written_here():
+    """How many times this process has bumped the version (a write of its own may have changed the directory)."""
+    return _written["count"]
 
 
 def bump():
     """A new token for the directory, written in the current transaction."""
+    _written["count"] += 1
     token = secrets.randbits(62)
     if not DirectoryVersion.objects.filter(pk=ROW).update(token=token):
         DirectoryVersion.objects.update_or_create(pk=ROW, defaults={"token": token})

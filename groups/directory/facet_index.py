@@ -9,23 +9,27 @@ search point.
 The database stays the only source of truth. The index is built from it in a few flat queries (values_list,
 no model instances) for one directory version (groups.core.directory_version.key(): a token every write
 changes, and today's date), and each worker keeps the one for the version it last saw: current_index() reads
-the version once per request and rebuilds when it differs.
+the version (at most every SEARCH_VERSION_CHECK_SECONDS, and after this process's own writes) and rebuilds when
+it differs.
 """
 
 import ctypes
 import ctypes.util
 import gc
 import threading
+import time
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import Aggregate, BigIntegerField, CharField
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from pyroaring import BitMap, FrozenBitMap
 
 from groups.accreditation.selectors import current_claims
@@ -315,20 +319,29 @@ def release_memory():
 
 
 _lock = threading.Lock()
-_current = {"index": None}
+# The index, and when and after how many of this process's own writes its version was last read.
+_current = {"index": None, "checked_at": float("-inf"), "written": -1}
 
 
 def current_index():
-    """This worker's index for the directory as it is now: one read of the version, a rebuild when it changed.
+    """This worker's index for the directory as it is now: a read of the version, a rebuild when it changed.
 
     The version is read before the data, so an index is never labelled newer than what it holds (at worst it
-    is rebuilt once more).
+    is rebuilt once more). It is read at most every settings.SEARCH_VERSION_CHECK_SECONDS (half a second by
+    default: a decision made through another worker or server reaches this one's searches within that, and a
+    busy worker saves a query a search), and always after this process's own writes, after midnight, and
+    when that setting is 0.
     """
-    key = directory_version.key()
+    today, written, now = timezone.localdate(), directory_version.written_here(), time.monotonic()
     index = _current["index"]
+    if (index is not None and index.key[1] == today and _current["written"] == written
+            and now - _current["checked_at"] < settings.SEARCH_VERSION_CHECK_SECONDS):
+        return index
+    key = directory_version.key(today)
     if index is None or index.key != key:
         with _lock:
             index = _current["index"]
             if index is None or index.key != key:
                 index = _current["index"] = build(key)
+    _current.update(checked_at=now, written=written)
     return index

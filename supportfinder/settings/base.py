@@ -234,6 +234,10 @@ HELP_NOW_TEXT = env(
 )
 
 SEARCH_PAGE_SIZE = 20
+# How often a worker reads the directory version at most (groups.directory.facet_index.current_index): a change
+# made through another worker or server reaches this one's searches within this many seconds (a worker's own
+# writes at once). 0 reads it for every search.
+SEARCH_VERSION_CHECK_SECONDS = env.float("SEARCH_VERSION_CHECK_SECONDS", default=0.5)
 # At most this many values of one search parameter are used (?type=a,b,…); the rest are reported, not parsed.
 SEARCH_MAX_VALUES = env.int("SEARCH_MAX_VALUES", default=20)
 

@@ -17,3 +17,6 @@ QUICK_EXIT_URL = "/__neutral__/"
 # With DEBUG off whitenoise would serve only collected files: read them from static/ and the apps instead.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Every search reads the directory version, so a test that changes the data behind the process's back (a raw
+# UPDATE, another "server") sees it at once; tests/groups/directory/test_facet_index.py tests the interval itself.
+SEARCH_VERSION_CHECK_SECONDS = 0

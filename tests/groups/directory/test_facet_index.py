@@ -104,3 +104,32 @@ def test_a_proposed_change_leaves_every_index_alone_until_it_is_approved(client,
     review_approve(group=revision, reviewer=make_user("reviewer@example.org", staff=True), seen=seen_token(revision))
     assert directory_version.key() != before
     assert names(client) == ["Evening Circle, renamed"]
+
+
+def test_a_busy_worker_reads_the_version_at_most_every_interval_but_its_own_writes_at_once(
+        client, make_group, settings, django_assert_num_queries):
+    """Production reads the version at most every SEARCH_VERSION_CHECK_SECONDS: another server's approval shows
+    within that interval, this process's own writes and a new day at once."""
+    settings.SEARCH_VERSION_CHECK_SECONDS = 30
+    make_group("First")
+    clock = [1000.0]
+    with mock.patch("groups.directory.facet_index.time.monotonic", side_effect=lambda: clock[0]):
+        assert names(client) == ["First"]
+        built = facet_index.current_index()
+        # Another server approves a listing: the rows and the token change, but not through this process.
+        other = make_group("From Elsewhere")
+        facet_index._current["written"] = directory_version.written_here()
+        with django_assert_num_queries(0):
+            assert facet_index.current_index() is built  # within the interval: not read, the index as it was
+        assert names(client) == ["First"]
+        clock[0] += 31
+        assert names(client) == ["First", "From Elsewhere"]  # the interval passed: read, rebuilt
+        # This process's own write: seen by the very next search, whatever the interval (the count comes from the
+        # index; the page's groups are read from the database, so a closed one would drop off the page anyway).
+        Group.objects.filter(pk=other.pk).update(status=Group.Status.CLOSED)
+        directory_version.bump()
+        assert client.get("/api/v1/groups/").json()["count"] == 1
+        # A new day: the version is read again (a badge may have lapsed), however recent the last read.
+        tomorrow = facet_index.timezone.localdate() + datetime.timedelta(days=1)
+        with mock.patch("django.utils.timezone.localdate", return_value=tomorrow):
+            assert facet_index.current_index().key[1] == tomorrow
