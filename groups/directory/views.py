@@ -3,8 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from groups.core.vocabulary import DAY_NAMES, TIME_NAMES
-from groups.directory import ical, presenters
+from groups.directory import ical, presenters, sidebar
 from groups.directory.cards import cards_for_groups
 from groups.directory.params import DEFAULT_RADIUS_KM
 from groups.directory.selectors import count_for_query, published_group_or_404, search_groups
@@ -28,8 +27,7 @@ def group_list(request):
         "without_place_url": presenters.without_place_url(result.params),
         "radius_choices": RADIUS_CHOICES,
         "current_radius": int(result.params.origin.radius_km) if result.params.origin else DEFAULT_RADIUS_KM,
-        "day_choices": list(DAY_NAMES.items()),
-        "time_choices": list(TIME_NAMES.items()),
+        "filters": sidebar.filters_html(result),
     }
     return render(request, "groups/group_list.html", context)
 
