@@ -1,15 +1,38 @@
 """Read-only JSON: /api/v1/groups/ takes the same parameters and gives the same results as /groups/."""
 
+import re
+
 from django.http import JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from groups.directory import loading, presenters
 from groups.directory.selectors import published_group_or_404, search_groups
 
+# A slug as Django's <slug:> path converter takes it: put into a URL as it is (nothing to quote).
+PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+SLUG_MARK = "--slug--"
 
-def group_json(request, group, now):
-    """A group as the public may see it: coordinates only for a public address, never a join link."""
+
+def group_urls(request):
+    """slug -> the group page's absolute URL, as request.build_absolute_uri(group.get_absolute_url()) gives it:
+    reversed once for the request rather than once per group (a results page has twenty)."""
+    pattern = request.build_absolute_uri(reverse("groups:detail", args=[SLUG_MARK]))
+    before, _mark, after = pattern.partition(SLUG_MARK)
+
+    def url(slug):
+        if PLAIN_SLUG.fullmatch(slug):
+            return f"{before}{slug}{after}"
+        return request.build_absolute_uri(reverse("groups:detail", args=[slug]))
+
+    return url
+
+
+def group_json(request, group, now, url=None):
+    """A group as the public may see it: coordinates only for a public address, never a join link.
+
+    url: group_urls(request), when writing several groups."""
     place = getattr(group, "place", None)
     coordinates = place.public_coordinates() if place else None
     next_meeting = presenters.next_meeting(group, now)
@@ -17,7 +40,7 @@ def group_json(request, group, now):
     return {
         "slug": group.slug,
         "name": group.name,
-        "url": request.build_absolute_uri(group.get_absolute_url()),
+        "url": url(group.slug) if url else request.build_absolute_uri(group.get_absolute_url()),
         "summary": group.summary,
         "host": group.host_name or None,
         "types": [term.slug for term in group.types.all()],
@@ -64,6 +87,7 @@ def group_list(request):
     now = timezone.now()
     base = request.build_absolute_uri(request.path)
     query = presenters.querystring(result.params)
+    url = group_urls(request)
 
     def page_url(number):
         return f"{base}{query}&page={number}"
@@ -77,7 +101,7 @@ def group_list(request):
             "pages": result.paginator.num_pages,
             "next": page_url(page.next_page_number()) if page.has_next() else None,
             "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-            "results": [group_json(request, group, now) for group in page.object_list],
+            "results": [group_json(request, group, now, url) for group in page.object_list],
             "facets": facets,
             "warnings": result.warnings,
             **({"on_request_elsewhere": result.on_request_count} if result.params.origin else {}),

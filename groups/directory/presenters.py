@@ -85,6 +85,12 @@ def active_chips(result):
     return chips
 
 
+def active_filter_count(params):
+    """How many filter choices are ticked (words and place are typed in the form, not counted here)."""
+    ticked = sum(len(slugs) for slugs in params.terms.values())
+    return ticked + len(params.days) + len(params.times) + (1 if params.accredited else 0)
+
+
 def without_place_url(params):
     """The same search without its place (and without sorting by distance, which needs one)."""
     without_place = {"near": None, "lat": None, "lng": None, "radius": None}

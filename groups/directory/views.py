@@ -1,10 +1,10 @@
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from groups.core.vocabulary import DAY_NAMES, TIME_NAMES
-from groups.directory import ical, page_cache, presenters
+from groups.directory import ical, page_cache, presenters, result_list, sidebar
 from groups.directory.cards import cards_for_groups
 from groups.directory.params import DEFAULT_RADIUS_KM
 from groups.directory.selectors import count_for_query, published_group_or_404, search_groups
@@ -16,9 +16,12 @@ RADIUS_CHOICES = [5, 10, 25, 50, 100, 250, 500]
 def group_list(request):
     result = search_groups(request.GET)
     chips = presenters.active_chips(result)
+    cards = cards_for_groups(result.page.object_list)
+    current_radius = int(result.params.origin.radius_km) if result.params.origin else DEFAULT_RADIUS_KM
     context = {
+        "list_url": reverse("groups:list"),  # once, for the form and every link to another search
         "result": result,
-        "cards": cards_for_groups(result.page.object_list),
+        "result_list": result_list.cards_html(cards, result.params, current_radius),
         "params": result.params,
         "chips": chips,
         "clear_url": presenters.clear_filters_url(result.params),
@@ -27,9 +30,8 @@ def group_list(request):
         "alternative_links": presenters.alternative_place_links(result.params),
         "without_place_url": presenters.without_place_url(result.params),
         "radius_choices": RADIUS_CHOICES,
-        "current_radius": int(result.params.origin.radius_km) if result.params.origin else DEFAULT_RADIUS_KM,
-        "day_choices": list(DAY_NAMES.items()),
-        "time_choices": list(TIME_NAMES.items()),
+        "current_radius": current_radius,
+        "filters": sidebar.filters_html(result),
     }
     return render(request, "groups/group_list.html", context)
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from groups.directory import helplines
+from groups.directory import helplines, presenters
 
 register = template.Library()
 
@@ -22,5 +22,4 @@ def tel_href(number):
 @register.filter
 def active_filter_count(params):
     """How many filter choices are ticked (words and place are typed in the form, not counted here)."""
-    ticked = sum(len(slugs) for slugs in params.terms.values())
-    return ticked + len(params.days) + len(params.times) + (1 if params.accredited else 0)
+    return presenters.active_filter_count(params)
