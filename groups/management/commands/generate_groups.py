@@ -28,8 +28,8 @@ from django.utils import timezone
 
 from groups.accreditation.models import AccreditationClaim, AccreditingBody
 from groups.core import directory_version, lexicon
-from groups.core.bulk import BulkWriter, NewGroup
-from groups.core.models import Cost, Group, MeetingTime, Place
+from groups.core.bulk import BulkWriter, NewGroup, checks_and_indexes_set_aside
+from groups.core.models import Cost, Group, GroupFullText, MeetingTime, Place
 from groups.core.vocabulary import BY_ARRANGEMENT, EVERY_N_WEEKS, FREQUENCIES, M2M_FIELDS, MONTHLY, TAXONOMY_BY_FIELD
 from groups.management.demo import clock, read_fixture
 
@@ -73,17 +73,19 @@ class Command(BaseCommand):
         bodies = list(AccreditingBody.objects.order_by("slug").values_list("pk", "applies_to"))
 
         with transaction.atomic():
-            if clear:
-                deleted = delete_synthetic(Group.objects.filter(is_demo=True, name__startswith=NAME_PREFIX))
-                self.stdout.write(
-                    f"Deleted earlier synthetic groups ({deleted} rows in all) in {time.monotonic() - started:.1f}s."
-                )
-            elif Group.objects.filter(slug__startswith=f"synthetic-{seed}-").exists():
+            if not clear and Group.objects.filter(slug__startswith=f"synthetic-{seed}-").exists():
                 raise CommandError(f"Synthetic groups with seed {seed} exist already; use --clear or another seed.")
-            generator = Generator(seed, taxonomies, costs, bodies)
             writer = BulkWriter(batch_size)
-            for batch in generator.batches(count, batch_size):
-                writer.write(batch)
+            with checks_and_indexes_set_aside(written_models(writer), referenced_models()):
+                if clear:
+                    deleted = delete_synthetic(Group.objects.filter(is_demo=True, name__startswith=NAME_PREFIX))
+                    self.stdout.write(
+                        f"Deleted earlier synthetic groups ({deleted} rows in all) in "
+                        f"{time.monotonic() - started:.1f}s."
+                    )
+                generator = Generator(seed, taxonomies, costs, bodies)
+                for batch in generator.batches(count, batch_size):
+                    writer.write(batch)
             lexicon.directory_changed()  # no signal was sent for the new groups
         written = time.monotonic()
         analyse(writer)
@@ -125,6 +127,16 @@ def delete_synthetic(groups):
     lexicon.directory_changed()
     directory_version.bump()  # raw DELETEs send no signal: the search indexes must learn the groups are gone
     return deleted
+
+
+def written_models(writer):
+    """The tables a run writes to (or deletes from): the writer's, the search vectors' and the generated rows'."""
+    return [*writer.models(), GroupFullText, Place, MeetingTime, AccreditationClaim]
+
+
+def referenced_models():
+    """The tables whose incoming foreign keys a load checks row by row: the groups, and what their rows point at."""
+    return [Group, Cost, AccreditingBody, *(TAXONOMY_BY_FIELD[name].model for name in M2M_FIELDS)]
 
 
 def analyse(writer):
