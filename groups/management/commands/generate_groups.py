@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from groups.accreditation.models import AccreditationClaim, AccreditingBody
 from groups.core import directory_version, lexicon
-from groups.core.bulk import BulkWriter, NewGroup, checks_and_indexes_set_aside
+from groups.core.bulk import Blueprint, BulkWriter, NewGroup, checks_and_indexes_set_aside
 from groups.core.models import Cost, Group, GroupFullText, MeetingTime, Place
 from groups.core.vocabulary import BY_ARRANGEMENT, EVERY_N_WEEKS, FREQUENCIES, M2M_FIELDS, MONTHLY, TAXONOMY_BY_FIELD
 from groups.management.demo import clock, read_fixture
@@ -171,6 +171,10 @@ class Generator:
             if all(s in formats for s in combo)
         ] or [first]
         self.phone_format = formats.get("phone")
+        # Instances made without the models' generic __init__ (groups.core.bulk.Blueprint): the same rows, faster.
+        self.new_group, self.new_place, self.new_meeting, self.new_claim = (
+            Blueprint(model).make for model in (Group, Place, MeetingTime, AccreditationClaim)
+        )
 
     def batches(self, count, batch_size):
         """Groups 1 to count in batches, made one batch ahead in a thread of their own: making the next batch
@@ -220,7 +224,7 @@ class Generator:
         time_zone = city["time_zone"] if city else rng.choice(self.cities)["time_zone"]
         related = [self.make_place(city)] if city is not None else []
         attendance = rng.choice([Group.Attendance.DROP_IN, Group.Attendance.REGISTRATION])
-        group = Group(
+        group = self.new_group(
             name=f"{NAME_PREFIX} {n:06d} — {type_words}",
             slug=f"synthetic-{self.seed}-{n}",
             summary=f"Synthetic benchmark listing {n}: support for survivors, {type_words.lower()}.",
@@ -245,7 +249,7 @@ class Generator:
     def make_place(self, city):
         rng = self.rng
         lat, lng = jitter(rng, city["latitude"], city["longitude"], JITTER_KM)
-        return Place(
+        return self.new_place(
             address_line1=f"{rng.randint(1, 200)} Synthetic Street",
             city=city["name"],
             region=city["region"],
@@ -264,13 +268,13 @@ class Generator:
         for _ in range(rng.randint(1, 2)):
             frequency = rng.choice([value for value, _label in FREQUENCIES])
             if frequency == BY_ARRANGEMENT:
-                meetings.append(MeetingTime(frequency=frequency))
+                meetings.append(self.new_meeting(frequency=frequency))
                 continue
             weekday = rng.randrange(7)
             hour, minute = rng.choice(self.times)
             length = rng.choice((60, 90, 120))
             end = hour * 60 + minute + length
-            meeting = MeetingTime(
+            meeting = self.new_meeting(
                 frequency=frequency,
                 weekday=weekday,
                 start_time=datetime.time(hour, minute),
@@ -294,7 +298,7 @@ class Generator:
             weights=[50, 35, 15],
         )[0]
         individual = applies_to == AccreditingBody.AppliesTo.INDIVIDUAL
-        claim = AccreditationClaim(
+        claim = self.new_claim(
             body_id=body_id,
             reference=f"SYN-{rng.randint(0, 999_999):06d}",
             scope=AccreditationClaim.Scope.FACILITATOR if individual else rng.choice(
