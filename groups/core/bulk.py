@@ -99,7 +99,7 @@ class Blueprint:
         self.defaults, self.callables = {}, []
         for field_ in model._meta.concrete_fields:
             default = field_.get_default()
-            if callable(field_.default) or not isinstance(default, self.IMMUTABLE):
+            if (field_.has_default() and callable(field_.default)) or not isinstance(default, self.IMMUTABLE):
                 self.callables.append(field_)
             else:
                 self.defaults[field_.attname] = default
