@@ -36,6 +36,16 @@ from groups.management.demo import clock, read_fixture
 NAME_PREFIX = "Synthetic group"
 JITTER_KM = 30.0
 STATUS_OTHERS = [Group.Status.PAUSED, Group.Status.DRAFT, Group.Status.PENDING, Group.Status.CLOSED]
+# The choices drawn from, listed once (an enum's .values builds its list on every call).
+ATTENDANCES = [Group.Attendance.DROP_IN, Group.Attendance.REGISTRATION]
+FACILITATIONS = Group.Facilitation.values
+CAPACITIES = Group.Capacity.values
+VISIBILITIES = [Place.Visibility.PUBLIC, Place.Visibility.PUBLIC, Place.Visibility.AREA_ONLY,
+                Place.Visibility.ON_REQUEST]
+CLAIM_STATUSES = [AccreditationClaim.Status.VERIFIED, AccreditationClaim.Status.CLAIMED,
+                  AccreditationClaim.Status.REJECTED]
+CLAIM_SCOPES = [AccreditationClaim.Scope.ORGANISATION, AccreditationClaim.Scope.GROUP]
+FREQUENCY_VALUES = [value for value, _label in FREQUENCIES]
 ANCHOR = datetime.date(2026, 1, 5)  # a Monday
 
 
@@ -47,10 +57,14 @@ class Terms:
         self.rank = {term.pk: position for position, term in enumerate(ordered)}
         self.terms = sorted(ordered, key=lambda term: term.slug)
         self.by_slug = {term.slug: term for term in ordered}
+        # Positions in self.terms, sampled in its stead: rng.sample picks by position, whatever the items.
+        self.positions = range(len(self.terms))
+        self.position_rank = [self.rank[term.pk] for term in self.terms]
 
     def sample(self, rng, low, high):
         count = min(len(self.terms), rng.randint(low, high))
-        return sorted(rng.sample(self.terms, count), key=lambda term: self.rank[term.pk])
+        chosen = sorted(rng.sample(self.positions, count), key=self.position_rank.__getitem__)
+        return [self.terms[position] for position in chosen]
 
 
 class Command(BaseCommand):
@@ -223,7 +237,7 @@ class Generator:
         host_name = f"Synthetic Host {rng.randint(1, 5000):04d}" if rng.random() < 0.8 else ""
         time_zone = city["time_zone"] if city else rng.choice(self.cities)["time_zone"]
         related = [self.make_place(city)] if city is not None else []
-        attendance = rng.choice([Group.Attendance.DROP_IN, Group.Attendance.REGISTRATION])
+        attendance = rng.choice(ATTENDANCES)
         group = self.new_group(
             name=f"{NAME_PREFIX} {n:06d} — {type_words}",
             slug=f"synthetic-{self.seed}-{n}",
@@ -232,10 +246,10 @@ class Generator:
             host_name=host_name,
             host_website=f"https://example.org/synthetic/host-{n}" if host_name else "",
             cost=cost,
-            facilitation=rng.choice(Group.Facilitation.values),
+            facilitation=rng.choice(FACILITATIONS),
             attendance=attendance,
             registration_details="A short call before the first session." if attendance == "registration" else "",
-            capacity=rng.choice(Group.Capacity.values),
+            capacity=rng.choice(CAPACITIES),
             contact_email=f"group{n}@example.org",
             time_zone=time_zone,
             status=status,
@@ -256,17 +270,14 @@ class Generator:
             country=city["country"],
             latitude=Decimal(f"{lat:.6f}"),
             longitude=Decimal(f"{lng:.6f}"),
-            address_visibility=rng.choice(
-                [Place.Visibility.PUBLIC, Place.Visibility.PUBLIC, Place.Visibility.AREA_ONLY,
-                 Place.Visibility.ON_REQUEST]
-            ),
+            address_visibility=rng.choice(VISIBILITIES),
         )
 
     def make_meetings(self):
         rng = self.rng
         meetings = []
         for _ in range(rng.randint(1, 2)):
-            frequency = rng.choice([value for value, _label in FREQUENCIES])
+            frequency = rng.choice(FREQUENCY_VALUES)
             if frequency == BY_ARRANGEMENT:
                 meetings.append(self.new_meeting(frequency=frequency))
                 continue
@@ -294,16 +305,14 @@ class Generator:
             return None
         body_id, applies_to = rng.choice(self.bodies)
         status = rng.choices(
-            [AccreditationClaim.Status.VERIFIED, AccreditationClaim.Status.CLAIMED, AccreditationClaim.Status.REJECTED],
+            CLAIM_STATUSES,
             weights=[50, 35, 15],
         )[0]
         individual = applies_to == AccreditingBody.AppliesTo.INDIVIDUAL
         claim = self.new_claim(
             body_id=body_id,
             reference=f"SYN-{rng.randint(0, 999_999):06d}",
-            scope=AccreditationClaim.Scope.FACILITATOR if individual else rng.choice(
-                [AccreditationClaim.Scope.ORGANISATION, AccreditationClaim.Scope.GROUP]
-            ),
+            scope=AccreditationClaim.Scope.FACILITATOR if individual else rng.choice(CLAIM_SCOPES),
             facilitator_name="Synthetic Facilitator" if individual else "",
             status=status,
         )
