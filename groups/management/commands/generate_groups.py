@@ -28,7 +28,8 @@ from django.utils import timezone
 
 from groups.accreditation.models import AccreditationClaim, AccreditingBody
 from groups.core import directory_version, lexicon
-from groups.core.bulk import Blueprint, BulkWriter, NewGroup, checks_and_indexes_set_aside
+from groups.core.bulk import Blueprint, BulkWriter, NewGroup
+from groups.core.load_window import checks_and_indexes_set_aside
 from groups.core.models import Cost, Group, GroupFullText, MeetingTime, Place
 from groups.core.vocabulary import BY_ARRANGEMENT, EVERY_N_WEEKS, FREQUENCIES, M2M_FIELDS, MONTHLY, TAXONOMY_BY_FIELD
 from groups.management.demo import clock, read_fixture
