@@ -54,6 +54,15 @@ class NewGroup:
         return next((row for row in self.related if isinstance(row, Place)), None)
 
 
+@dataclass
+class PreparedBatch:
+    """Groups as COPY rows (BulkWriter.prepare_rows): plain values only, so it can be sent from another process."""
+
+    groups: list  # one row per group, its id not yet known
+    related: list  # (model, rows, owners): the position in the batch of each row's group, its id not yet known
+    links: dict  # M2M field name -> [(position of the group in the batch, term id)]
+
+
 class _Terms:
     """What build_search_text reads from a many-to-many manager: .all()."""
 
@@ -145,6 +154,8 @@ class _Copier:
             for position, (field_, plain, stamped) in enumerate(zip(self.fields, self.plain, self.stamped, strict=True))
             if stamped or not plain
         ]
+        self.pk_position = attnames.index(model._meta.pk.attname) if with_pk else None
+        self.group_position = attnames.index("group_id") if "group_id" in attnames else None
         columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
         self.sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
 
@@ -154,9 +165,6 @@ class _Copier:
             value = field_.pre_save(obj, True) if stamped else values[position]
             values[position] = value if plain else field_.get_db_prep_save(value, connection)
         return values
-
-    def write(self, objs):
-        copy_rows(self.sql, (self.row(obj) for obj in objs))
 
 
 def copy_rows(sql, rows):
@@ -204,60 +212,91 @@ class BulkWriter:
         return list(self.written)
 
     def write(self, new_groups):
-        """Insert the groups, their rows and their term links; returns the new groups' ids."""
+        """Insert the groups, their rows and their term links; returns the new groups' ids (set on the objects)."""
+        if not self.copy:
+            return self.create(new_groups)
+        ids = self.write_prepared(self.prepare_rows(new_groups))
+        for new, pk in zip(new_groups, ids, strict=True):
+            new.group.pk = pk
+            for obj in new.related:
+                obj.group_id = pk
+            for obj in (new.group, *new.related):
+                obj._state.adding, obj._state.db = False, connection.alias
+        return ids
+
+    def prepare_rows(self, new_groups):
+        """PostgreSQL: the groups as COPY rows (PreparedBatch), every derived value computed. Reads nothing from
+        the database, so another process can make the rows while this one writes the last batch."""
+        now, memo = timezone.now(), {}
+        for new in new_groups:
+            self.prepare(new, now, memo)
+        group_copier = self.copier(Group, with_pk=True)
+        related, links = {}, {name: [] for name, *_ in self.through}
+        for position, new in enumerate(new_groups):
+            for obj in new.related:
+                rows, owners = related.setdefault(type(obj), ([], []))
+                rows.append(self.copier(type(obj)).row(obj))
+                owners.append(position)
+            for name, *_ in self.through:
+                links[name].extend((position, term.pk) for term in new.terms[name])
+        groups = [group_copier.row(new.group) for new in new_groups]
+        return PreparedBatch(groups, [(model, *pair) for model, pair in related.items()], links)
+
+    def write_prepared(self, batch):
+        """PostgreSQL: write a PreparedBatch with COPY (ids from the sequence first), then the search vectors."""
+        ids = take_ids(Group, len(batch.groups))
+        group_copier = self.copier(Group, with_pk=True)
+        for row, pk in zip(batch.groups, ids, strict=True):
+            row[group_copier.pk_position] = pk
+        copy_rows(group_copier.sql, batch.groups)
+        self.written[GroupFullText] = None
+        # The vectors, computed by PostgreSQL from the rows just written, into their side table.
+        refresh_search_vectors(Group.objects.filter(pk__in=ids))
+        for model, rows, owners in batch.related:
+            copier = self.copier(model)
+            for row, owner in zip(rows, owners, strict=True):
+                row[copier.group_position] = ids[owner]
+            copy_rows(copier.sql, rows)
+            self.totals[model._meta.model_name] += len(rows)
+            self.written[model] = None
+        quote = connection.ops.quote_name
+        for name, through, source, target in self.through:
+            copy_rows(f"COPY {quote(through._meta.db_table)} ({quote(source)}, {quote(target)}) FROM STDIN",
+                      ((ids[position], term) for position, term in batch.links[name]))
+            self.totals["links"] += len(batch.links[name])
+        self.totals["groups"] += len(ids)
+        directory_version.bump()  # no signal was sent: the search indexes must learn of the new groups
+        return ids
+
+    def create(self, new_groups):
+        """SQLite (tests, the demo): bulk_create, in the same order of tables as the COPY path."""
         now, memo = timezone.now(), {}
         for new in new_groups:
             self.prepare(new, now, memo)
         groups = [new.group for new in new_groups]
-        self.insert_groups(groups)
-
+        Group.objects.bulk_create(groups, batch_size=self.batch_size)
         rows = {}
-        links = {name: [] for name, *_ in self.through}
         for new in new_groups:
             for row in new.related:
                 row.group_id = new.group.pk
                 rows.setdefault(type(row), []).append(row)
-            for name, *_ in self.through:
-                links[name].extend((new.group.pk, term.pk) for term in new.terms[name])
         for model, model_rows in rows.items():
-            self.insert(model, model_rows)
+            model.objects.bulk_create(model_rows, batch_size=self.batch_size)
             self.totals[model._meta.model_name] += len(model_rows)
             self.written[model] = None
         for name, through, source, target in self.through:
-            if self.copy:
-                quote = connection.ops.quote_name
-                copy_rows(f"COPY {quote(through._meta.db_table)} ({quote(source)}, {quote(target)}) FROM STDIN",
-                          links[name])
-            else:
-                through.objects.bulk_create(
-                    [through(**{source: group_id, target: term_id}) for group_id, term_id in links[name]],
-                    batch_size=self.batch_size,
-                )
-            self.totals["links"] += len(links[name])
+            links = [through(**{source: new.group.pk, target: term.pk})
+                     for new in new_groups for term in new.terms[name]]
+            through.objects.bulk_create(links, batch_size=self.batch_size)
+            self.totals["links"] += len(links)
         self.totals["groups"] += len(groups)
         directory_version.bump()  # bulk_create sends no signal: the search indexes must learn of the new groups
         return [group.pk for group in groups]
 
-    def insert_groups(self, groups):
-        if not self.copy:
-            Group.objects.bulk_create(groups, batch_size=self.batch_size)
-            return
-        for group, pk in zip(groups, take_ids(Group, len(groups)), strict=True):
-            group.pk = pk
-        self.insert(Group, groups, with_pk=True)
-        self.written[GroupFullText] = None
-        # The vectors, computed by PostgreSQL from the rows just written, into their side table.
-        refresh_search_vectors(Group.objects.filter(pk__in=[group.pk for group in groups]))
-
-    def insert(self, model, objs, with_pk=False):
-        if not self.copy:
-            model.objects.bulk_create(objs, batch_size=self.batch_size)
-            return
+    def copier(self, model, with_pk=False):
         if model not in self.copiers:
             self.copiers[model] = _Copier(model, with_pk)
-        self.copiers[model].write(objs)
-        for obj in objs:
-            obj._state.adding, obj._state.db = False, connection.alias
+        return self.copiers[model]
 
     def prepare(self, new, now, memo=None):
         """Terms in database order; search text, meets_remotely, next meeting and the place's search point."""

@@ -16,6 +16,7 @@ than the writing (the rows --clear deleted are reclaimed by autovacuum).
 
 import datetime
 import math
+import multiprocessing
 import queue
 import random
 import threading
@@ -99,8 +100,12 @@ class Command(BaseCommand):
                         f"{time.monotonic() - started:.1f}s."
                     )
                 generator = Generator(seed, taxonomies, costs, bodies)
-                for batch in generator.batches(count, batch_size):
-                    writer.write(batch)
+                if writer.copy:
+                    for prepared in generator.prepared_batches(count, batch_size, writer):
+                        writer.write_prepared(prepared)
+                else:
+                    for batch in generator.batches(count, batch_size):
+                        writer.write(batch)
             lexicon.directory_changed()  # no signal was sent for the new groups
         written = time.monotonic()
         analyse(writer)
@@ -191,16 +196,21 @@ class Generator:
             Blueprint(model).make for model in (Group, Place, MeetingTime, AccreditationClaim)
         )
 
+    def in_order(self, count, batch_size):
+        """Groups 1 to count, in batches. One loop makes every group in order, so the groups are the same however
+        the batches are then written."""
+        for start in range(1, count + 1, batch_size):
+            yield [self.make(n) for n in range(start, min(start + batch_size, count + 1))]
+
     def batches(self, count, batch_size):
-        """Groups 1 to count in batches, made one batch ahead in a thread of their own: making the next batch
-        (Python) overlaps writing this one (mostly PostgreSQL, which runs while the writer waits on it). One
-        thread makes every group in order, so the groups are the same as made one by one."""
+        """The batches, made one ahead in a thread of their own: making the next batch (Python) overlaps writing
+        this one (mostly the database, which runs while the writer waits on it)."""
         ready = queue.Queue(maxsize=2)
 
         def produce():
             try:
-                for start in range(1, count + 1, batch_size):
-                    ready.put([self.make(n) for n in range(start, min(start + batch_size, count + 1))])
+                for batch in self.in_order(count, batch_size):
+                    ready.put(batch)
                 ready.put(None)
             except BaseException as error:  # handed to the writing thread, which raises it
                 ready.put(error)
@@ -210,6 +220,39 @@ class Generator:
             if isinstance(batch, BaseException):
                 raise batch
             yield batch
+
+    def prepared_batches(self, count, batch_size, writer):
+        """PostgreSQL: the batches as COPY rows (writer.prepare_rows), made in a second process, forked from this
+        one after the taxonomies were read: making the groups and their derived values is most of the Python
+        work, and a thread shares one interpreter lock with the writing. The child reads nothing from the
+        database (its inherited connection is never used) and sends each batch through a pipe, which holds it
+        one batch ahead of the writer."""
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+
+        def produce():
+            try:
+                for batch in self.in_order(count, batch_size):
+                    sender.send(writer.prepare_rows(batch))
+                sender.send(None)
+            except BaseException as error:  # handed to the writing process, which raises it
+                sender.send(error)
+
+        child = context.Process(target=produce, name="generate_groups", daemon=True)
+        child.start()
+        sender.close()
+        try:
+            while (batch := receiver.recv()) is not None:
+                if isinstance(batch, BaseException):
+                    raise batch
+                yield batch
+        except EOFError as error:
+            raise CommandError("The process making the groups stopped without finishing.") from error
+        finally:
+            receiver.close()
+            child.join(timeout=5)
+            if child.is_alive():
+                child.terminate()
 
     def make(self, n):
         """Group number n. The order of the random choices below decides every group: keep it."""
