@@ -144,6 +144,7 @@ def delete_synthetic(groups):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # the ids listed once; most tables emptied rather than deleted from
             cursor.execute(f"CREATE TEMPORARY TABLE synthetic_gone ON COMMIT DROP AS {ids_sql}", params)
+            cursor.execute("ANALYZE synthetic_gone")  # else the planner guesses its size, and may scan it per row
             deleted = sum(delete_matching(cursor, table, column, "synthetic_gone") for table, column in tables)
             cursor.execute("DROP TABLE synthetic_gone")
         else:
