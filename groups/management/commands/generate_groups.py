@@ -162,8 +162,9 @@ def written_models(writer):
 
 
 def referenced_models():
-    """The tables whose incoming foreign keys a load checks row by row: the groups, and what their rows point at."""
-    return [Group, Cost, AccreditingBody, *(TAXONOMY_BY_FIELD[name].model for name in M2M_FIELDS)]
+    """The tables whose incoming foreign keys a load checks row by row: the groups, what their rows point at,
+    and the claims (--clear deletes them; a claim's renewals, decisions and evidence point at it)."""
+    return [Group, AccreditationClaim, Cost, AccreditingBody, *(TAXONOMY_BY_FIELD[name].model for name in M2M_FIELDS)]
 
 
 def analyse(writer):
