@@ -17,6 +17,10 @@ statements at 100,000 groups, as nothing is compiled or parsed per row. The grou
 sequence first (the other rows point at them). Their search vectors are then written in one INSERT ... SELECT
 per batch by groups.core.search.refresh_search_vectors(), the same statement every other path uses, into the
 side table. On SQLite (tests, the demo) the rows go in with bulk_create.
+
+On PostgreSQL, write() is prepare_rows() (every value of every row, computed without the database, as a
+PreparedBatch of plain values) then write_prepared() (ids, COPY, vectors): generate_groups runs the first in
+another process. Blueprint makes the unsaved instances a generator needs without the models' __init__.
 """
 
 import operator
