@@ -21,7 +21,7 @@ def schema():
             WHERE conrelid::regclass::text LIKE 'groups_%%'
             UNION ALL
             SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'groups_%%'
-            ORDER BY 1, 2
+            ORDER BY 1, 2, 3
         """)
         return cursor.fetchall()
 
