@@ -109,7 +109,7 @@ class Command(BaseCommand):
                         f"{time.monotonic() - started:.1f}s."
                     )
                 generator = Generator(seed, taxonomies, costs, bodies)
-                if writer.copy:
+                if writer.copy and "fork" in multiprocessing.get_all_start_methods():  # not on Windows
                     for prepared in generator.prepared_batches(count, batch_size, writer):
                         writer.write_prepared(prepared)
                 else:
