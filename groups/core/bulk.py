@@ -228,10 +228,12 @@ class BulkWriter:
                 obj._state.adding, obj._state.db = False, connection.alias
         return ids
 
-    def prepare_rows(self, new_groups):
+    def prepare_rows(self, new_groups, now=None, memo=None):
         """PostgreSQL: the groups as COPY rows (PreparedBatch), every derived value computed. Reads nothing from
-        the database, so another process can make the rows while this one writes the last batch."""
-        now, memo = timezone.now(), {}
+        the database, so another process can make the rows while this one writes the last batch. The next
+        meetings are computed at `now` (default: now), through `memo` (next_meetings.next_start): a caller
+        giving one moment for every batch can keep one memo for them all."""
+        now, memo = now or timezone.now(), {} if memo is None else memo
         for new in new_groups:
             self.prepare(new, now, memo)
         group_copier = self.copier(Group, with_pk=True)

@@ -248,9 +248,10 @@ class Generator:
         receiver, sender = context.Pipe(duplex=False)
 
         def produce():
+            memo = {}  # next starts by meeting pattern, all computed at the moment the run started
             try:
                 for batch in self.in_order(count, batch_size):
-                    sender.send(writer.prepare_rows(batch))
+                    sender.send(writer.prepare_rows(batch, self.now, memo))
                 sender.send(None)
             except BaseException as error:  # handed to the writing process, which raises it
                 sender.send(error)
