@@ -21,10 +21,26 @@ from groups.core.models import Group, MeetingTime
 PATTERN_FIELDS = ("frequency", "weekday", "interval_weeks", "week_of_month", "starts_on", "start_time")
 
 
-def next_start(meetings, time_zone, now):
-    """The earliest next start of the meetings after `now`, in UTC; None if none can be computed."""
-    found = schedule.next_meeting(meetings, time_zone, now)
-    return found[0].astimezone(UTC) if found else None
+def next_start(meetings, time_zone, now, memo=None):
+    """The earliest next start of the meetings after `now`, in UTC; None if none can be computed.
+
+    With a dict as `memo` (kept by the caller for one `now`), each meeting's next start is computed once per
+    distinct pattern (PATTERN_FIELDS, all a meeting's next start depends on) and zone, and reused: the bulk
+    writer's 150,000 meetings at 100,000 groups have a few thousand patterns.
+    """
+    if memo is None:
+        found = schedule.next_meeting(meetings, time_zone, now)
+        return found[0].astimezone(UTC) if found else None
+    best = None
+    for meeting in meetings:
+        key = (time_zone, *(getattr(meeting, name) for name in PATTERN_FIELDS))
+        if key not in memo:
+            found = schedule.next_occurrence(meeting, time_zone, now)
+            memo[key] = found.astimezone(UTC) if found is not None else None
+        moment = memo[key]
+        if moment is not None and (best is None or moment < best):
+            best = moment
+    return best
 
 
 def compute(groups, now=None):

@@ -265,6 +265,31 @@ def test_clear_deletes_the_synthetic_groups_and_their_rows_and_leaves_the_demo_a
     assert not Group.objects.filter(name__startswith="Synthetic group").exists()
 
 
+def demo_listing():
+    """What a visitor sees of the demo groups: every group with its place, meeting times, terms and claims."""
+    groups = demo_groups().exclude(name__startswith="Synthetic group").order_by("slug").prefetch_related(
+        "types", "formats", "languages", "meeting_times", "accreditation_claims")
+    return [
+        (group.slug, group.name, group.search_text, getattr(getattr(group, "place", None), "city", None),
+         sorted((m.frequency, m.weekday, str(m.start_time)) for m in group.meeting_times.all()),
+         sorted(t.slug for t in [*group.types.all(), *group.formats.all(), *group.languages.all()]),
+         sorted(c.reference for c in group.accreditation_claims.all()))
+        for group in groups.select_related("place")
+    ]
+
+
+def test_clearing_more_synthetic_groups_than_demo_ones_keeps_every_demo_row(demo):
+    # More synthetic rows than demo ones: on PostgreSQL the tables are emptied and the demo rows put back.
+    before, listing = (Group.objects.count(), Place.objects.count(), MeetingTime.objects.count(),
+                       AccreditationClaim.objects.count(), Group.types.through.objects.count()), demo_listing()
+    generate(count=400, seed=5)
+    assert Group.objects.count() == before[0] + 400
+    generate(count=0, seed=6, clear=True)
+    assert (Group.objects.count(), Place.objects.count(), MeetingTime.objects.count(),
+            AccreditationClaim.objects.count(), Group.types.through.objects.count()) == before
+    assert demo_listing() == listing
+
+
 def test_generate_groups_is_exact_and_deterministic(demo):
     first = generate(count=200, seed=1)
     assert len(first) == 200

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from groups.core.bulk import BulkWriter, NewGroup
+from groups.core.bulk import Blueprint, BulkWriter, NewGroup
 from groups.core.search import refresh_search_vectors
 from groups.core.vocabulary import TAXONOMY_BY_FIELD
 from groups.models import Cost, Group, GroupFullText, MeetingTime, Place
@@ -97,3 +97,40 @@ def test_writing_never_updates_a_row_and_takes_the_same_queries_for_ten_groups_a
     updates = [query["sql"] for query in ten.captured_queries if query["sql"].lstrip().upper().startswith("UPDATE")]
     assert len(updates) == 1 and "groups_directoryversion" in updates[0]
     assert writer.totals["groups"] == 11 and writer.totals["place"] == 11 and writer.totals["links"] == 11 * 12
+
+
+# ----- Blueprint: instances without the model's __init__ -------------------------------------------------------
+
+def fields_of(obj, leave_out=()):
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname not in leave_out}
+
+
+def test_a_blueprint_instance_is_the_one_the_model_makes(taxonomy):
+    cost = Cost.objects.get(slug="donation")
+    given = {"name": "A group", "slug": "a-group", "summary": "Peer support.", "cost": cost, "status": "published",
+             "time_zone": "Europe/Paris", "is_demo": True}
+    made, called = Blueprint(Group).make(**given), Group(**given)
+    # Defaults called per instance (a new uuid, "now") differ by nature; every other value is the model's own.
+    assert fields_of(made, {"uuid", "last_confirmed_at"}) == fields_of(called, {"uuid", "last_confirmed_at"})
+    assert made.cost_id == cost.pk and made.cost is cost  # the object cached: no query to read its name
+    assert made.capacity == Group.Capacity.OPEN and made.version == 1 and made.search_text == ""
+    assert made._state.adding and made._state.db is None
+    assert made.uuid != Blueprint(Group).make(**given).uuid  # a new one each time, as the default gives
+    place = {"city": "Leeds", "country": "GB", "latitude": Decimal("53.8"), "longitude": Decimal("-1.5")}
+    assert fields_of(Blueprint(Place).make(**place)) == fields_of(Place(**place))
+    meeting = {"frequency": "monthly", "weekday": 2, "week_of_month": -1}
+    assert fields_of(Blueprint(MeetingTime).make(**meeting)) == fields_of(MeetingTime(**meeting))
+    with pytest.raises(TypeError):
+        Blueprint(Place).make(town="Leeds")
+
+
+def test_blueprint_instances_are_written_as_model_instances_are(taxonomy):
+    blueprint = Blueprint(Group)
+    new = new_group("blueprint")
+    new.group = blueprint.make(name="Group blueprint", slug="blueprint", cost=Cost.objects.get(slug="donation"),
+                               **CONTENT)
+    BulkWriter().write([new, new_group("model")])
+    by_blueprint, by_model = stored("blueprint"), stored("model")
+    leave_out = {"id", "uuid", "name", "slug", "search_words", "created_at", "updated_at", "last_confirmed_at"}
+    assert fields_of(by_blueprint, leave_out) == fields_of(by_model, leave_out)
+    assert by_blueprint.search_text == by_model.search_text and "Example Trust" in by_blueprint.search_text
