@@ -279,17 +279,30 @@ def following(order, position):
 
 def distance_order(index, origin, reach, within):
     """The groups within reach (within=True), or those listed for needing no travel, by (distance shown, rank),
-    and positions() of it: computed once per place and version, then filtered per search like relevance."""
-    def compute():
-        ranks = reach.within if within else index.remote - reach.within
+    and positions() of it: computed once per place and version, then filtered per search like relevance.
+
+    The no-travel order covers every group that meets remotely, within reach or not, so it does not depend on
+    the radius: one computation per place serves every radius (the search keeps only its own section)."""
+    if within:
+        def compute():
+            distances = reach.distance  # every group within reach has its distance there
+            order = array("q", (rank for _key, rank in sorted((distances[rank], rank) for rank in reach.within)))
+            return order, positions(order, len(index.ids))
+        return index.place_cache.get(("by distance", True, origin.latitude, origin.longitude, origin.radius_km),
+                                     compute)
+
+    def compute_remote():
+        lat, lng = origin.latitude, origin.longitude
+        latitudes, longitudes, located, public = index.latitude, index.longitude, index.located, index.public
         keyed = []
-        for rank in ranks:
-            distance = distance_shown(index, origin, reach, rank)
-            keyed.append((NEVER if distance is None else distance, rank))
+        for rank in index.remote:
+            if rank in located:
+                keyed.append((shown(distance_km(lat, lng, latitudes[rank], longitudes[rank]), rank in public), rank))
+            else:
+                keyed.append((NEVER, rank))
         order = array("q", (rank for _key, rank in sorted(keyed)))
         return order, positions(order, len(index.ids))
-    key = ("by distance", within, origin.latitude, origin.longitude, origin.radius_km)
-    return index.place_cache.get(key, compute)
+    return index.place_cache.get(("no travel by distance", origin.latitude, origin.longitude), compute_remote)
 
 
 def passed_next_meetings(index, current, now):
