@@ -44,10 +44,10 @@ NEVER = float("inf")  # a distance for a group that may not be located: after ev
 NEVER_US = 2**63 - 1
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Results of keyword and place searches kept per index (so per version): the most recently used win, up to
-# this many entries and about this many bytes in all (an order over every group is 8 bytes a group), so a
+# this many entries and about this many bytes in all (an order over every group is 12 bytes a group), so a
 # worker's memory stays bounded whatever visitors search for.
 CACHE_SIZE = 256
-CACHE_BYTES = 24 * 1024 * 1024
+CACHE_BYTES = 16 * 1024 * 1024
 
 
 def microseconds(moment):

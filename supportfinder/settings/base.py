@@ -114,10 +114,10 @@ if CACHES["cards"]["BACKEND"].endswith("LocMemCache"):
                                                       "CULL_FREQUENCY": 4})
 
 # A group's public page (groups.directory.page_cache): the same, its content about 10 KB; PAGE_CACHE_ENTRIES bounds
-# a worker's own (about 20 MB at the default).
+# a worker's own (about 10 MB at the default).
 CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages", "TIMEOUT": 7 * 24 * 3600}
 if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
-    CACHES["pages"].update(LOCATION="pages", OPTIONS={"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=2000),
+    CACHES["pages"].update(LOCATION="pages", OPTIONS={"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=1000),
                                                       "CULL_FREQUENCY": 4})
 
 AUTH_USER_MODEL = "accounts.User"
