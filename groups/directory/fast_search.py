@@ -339,10 +339,15 @@ def ordered(search, params, current, fresh=None):
     index = search.index
     if params.sort == "distance":  # only with a place (groups.directory.params._parse_sort)
         near = current & search.reach.within
-        return Ordered(index, [
-            (near, following(*distance_order(index, params.origin, search.reach, within=True))),
-            (current - near, following(*distance_order(index, params.origin, search.reach, within=False))),
-        ])
+
+        def by_distance(within):
+            # Worked out only when the page reaches the section: the no-travel order costs a distance for every
+            # group that meets remotely, and most pages of a place search end within reach.
+            def ranks(section, start, stop):
+                return following(*distance_order(index, params.origin, search.reach, within=within))(
+                    section, start, stop)
+            return ranks
+        return Ordered(index, [(near, by_distance(True)), (current - near, by_distance(False))])
     if params.sort == "relevance" and searches_nothing(params.q):
         order = by_rank  # every group ties at relevance 0: by name and id, as the index is numbered
     elif params.sort == "relevance":
