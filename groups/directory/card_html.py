@@ -203,7 +203,7 @@ def meeting_row(words, when, short_text, ask_the_group, meets_remotely):
         local = (f' data-local-time data-zone="{_escape(when.zone)}" data-your-time="{words.your_time}"'
                  if meets_remotely else "")
         return (f'<div><dt>{words.next_meeting}</dt><dd><time datetime="{_escape(when.iso)}"{local}>'
-                f'{_escape(short_text)}</time> <span class="zone-name">'
+                f'{_escape(short_text)}</time><span class="zone-name"> '
                 f"({_escape(when.zone_label)})</span></dd></div>\n    ")
     if ask_the_group:
         return f"<div><dt>{words.next_meeting}</dt><dd>{words.ask_the_group}</dd></div>"

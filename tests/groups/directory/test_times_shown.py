@@ -63,9 +63,16 @@ def frozen(now):
         yield
 
 
+# Tags that flow inside a line: a browser puts no space where they start or end ("18:30<span>(London time)"
+# reads "18:30(London time)"), so neither does visible_text.
+INLINE_TAG = re.compile(r"</?(?:a|abbr|b|em|i|small|span|strong|time|wbr)\b[^>]*>")
+
+
 def visible_text(fragment):
-    """The words a person reads: tags become spaces, entities are decoded, whitespace collapses."""
+    """The words a person reads: block tags become spaces, inline ones nothing, entities are decoded, whitespace
+    collapses."""
     text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", fragment, flags=re.S)
+    text = INLINE_TAG.sub("", text)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
 
 
