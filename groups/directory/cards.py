@@ -39,7 +39,27 @@ CARD_TEMPLATE, LIVE_TEMPLATE = "groups/_card.html", "groups/_card_live.html"
 LIVE_SLOT = mark_safe("<!--live-->")
 CARD_SECONDS = 7 * 24 * 3600
 
-_stats = {"hits": 0, "misses": 0}
+
+
+class HitCounter:
+    """Hits and misses of one of this worker's caches (cards, group pages), for the benchmark and load test."""
+
+    def __init__(self):
+        self.counts = {"hits": 0, "misses": 0}
+
+    def add(self, hits=0, misses=0):
+        self.counts["hits"] += hits
+        self.counts["misses"] += misses
+
+    def read(self, reset=False):
+        """{"hits": n, "misses": n} since the worker started (or since the last reset)."""
+        found = dict(self.counts)
+        if reset:
+            self.counts.update(hits=0, misses=0)
+        return found
+
+
+_stats = HitCounter()
 
 
 @dataclass(frozen=True)
@@ -54,10 +74,7 @@ def card_cache():
 
 def card_cache_stats(reset=False):
     """{"hits": n, "misses": n} of this worker's card cache since it started (or since the last reset)."""
-    found = dict(_stats)
-    if reset:
-        _stats.update(hits=0, misses=0)
-    return found
+    return _stats.read(reset)
 
 
 def bump_generation(*args, **kwargs):
@@ -116,8 +133,7 @@ def cards_for_groups(groups, *, language=None, now=None):
     needing_meetings = {pk for pk, found in stored.items() if found is None}
     if missing or needing_meetings:
         loading.attach_many_valued([group for group in groups if group.pk in missing | needing_meetings])
-    _stats["hits"] += len(groups) - len(missing)
-    _stats["misses"] += len(missing)
+    _stats.add(hits=len(groups) - len(missing), misses=len(missing))
     fresh = {}
     with translation.override(language):
         words = card_html.CardWords.current()

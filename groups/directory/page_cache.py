@@ -41,7 +41,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from groups.directory import helplines, loading
-from groups.directory.cards import GENERATION_KEY, card_cache
+from groups.directory.cards import GENERATION_KEY, HitCounter, card_cache
 from groups.directory.presenters import group_page, listing_is_stale, upcoming_meeting
 
 CACHE_ALIAS = "pages"
@@ -59,7 +59,7 @@ PAGE_SECONDS = 7 * 24 * 3600
 # Annotations of loading.published_group_page's query.
 ANNOTATIONS = ("has_scheduled_meeting", "has_coordinator", "directory_token")
 
-_stats = {"hits": 0, "misses": 0}
+_stats = HitCounter()
 _frames = {}
 
 
@@ -69,10 +69,7 @@ def page_cache():
 
 def page_cache_stats(reset=False):
     """{"hits": n, "misses": n} of this worker's page contents since it started (or since the last reset)."""
-    found = dict(_stats)
-    if reset:
-        _stats.update(hits=0, misses=0)
-    return found
+    return _stats.read(reset)
 
 
 def page_response(request, group):
@@ -92,7 +89,7 @@ def page_response(request, group):
     cache = page_cache()
     content = cache.get(key)
     if content is None:
-        _stats["misses"] += 1
+        _stats.add(misses=1)
         if page is None:
             loading.attach_many_valued([group])
             page = group_page(group, now)
@@ -102,7 +99,7 @@ def page_response(request, group):
         if live_state(page) == live:
             cache.set(key, str(content), timeout=PAGE_SECONDS)
     else:
-        _stats["hits"] += 1
+        _stats.add(hits=1)
     before_title, before_description, before_content, after = _frame(request, language)
     html = (before_title + conditional_escape(group.name) + before_description + conditional_escape(group.summary)
             + before_content + content + after)
