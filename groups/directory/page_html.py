@@ -151,22 +151,22 @@ def _next_meeting(page):
     return (when, _shown(when.text), _shown(when.zone_label)) if when else None
 
 
-def _meeting_when(group, next_meeting, w):
+def _meeting_when(group, next_meeting, words):
     """groups/_meeting_when.html with when=page.next_meeting text=page.next_meeting.text."""
     when, text, zone_label = next_meeting
-    local = (f' data-local-time data-zone="{_shown(when.zone)}" data-your-time="{w["Your time:"]}"'
+    local = (f' data-local-time data-zone="{_shown(when.zone)}" data-your-time="{words["Your time:"]}"'
              if group.meets_remotely else "")
     return f'<time datetime="{_shown(when.iso)}"{local}>{text}</time><span class="zone-name"> ({zone_label})</span>'
 
 
-def join_summary_html(group, next_meeting, w):
+def join_summary_html(group, next_meeting, words):
     """groups/_join_summary.html (next_meeting from _next_meeting)."""
     phone, email, url = group.contact_phone, group.contact_email, group.contact_url
     contact = ""
     if phone or email or url:
-        contact_page = w["The group's contact page"]
+        contact_page = words["The group's contact page"]
         contact = "".join((
-            f'<div><dt>{w["Contact"]}</dt><dd><ul class="plain-list">\n      ',
+            f'<div><dt>{words["Contact"]}</dt><dd><ul class="plain-list">\n      ',
             f"<li>{_phone(phone)}</li>" if phone else "",
             "\n      ",
             f'<li><a href="mailto:{_shown(email)}">{_shown(email)}</a></li>' if email else "",
@@ -177,23 +177,24 @@ def join_summary_html(group, next_meeting, w):
     next_meeting_row = ""
     if next_meeting:
         when, text, zone_label = next_meeting
-        next_meeting_row = (f'<div><dt>{w["Next meeting"]}</dt><dd><time datetime="{_shown(when.iso)}">{text}</time>'
-                            f" ({zone_label})</dd></div>")
+        next_meeting_row = (f'<div><dt>{words["Next meeting"]}</dt><dd>'
+                            f'<time datetime="{_shown(when.iso)}">{text}</time> ({zone_label})</dd></div>')
     contact_form = ""
     if group.takes_messages:
-        contact_form = (f'<p><a class="button" href="{_url_for("contact:form", group)}">{w["Contact this group"]}</a>'
-                        f' <span class="hint">{w["No account needed. Only the group reads it."]}</span></p>')
+        contact_form = (f'<p><a class="button" href="{_url_for("contact:form", group)}">'
+                        f'{words["Contact this group"]}</a> '
+                        f'<span class="hint">{words["No account needed. Only the group reads it."]}</span></p>')
     return "".join((
         '<section class="join-summary" aria-labelledby="join-summary-heading">\n'
-        f'  <h2 id="join-summary-heading">{w["Joining at a glance"]}</h2>\n'
+        f'  <h2 id="join-summary-heading">{words["Joining at a glance"]}</h2>\n'
         '  <dl class="facts">\n'
-        f"    <div><dt>{w['To join']}</dt><dd>{_display(group, 'attendance')}</dd></div>\n    ",
+        f"    <div><dt>{words['To join']}</dt><dd>{_display(group, 'attendance')}</dd></div>\n    ",
         contact,
-        f"\n    <div><dt>{w['Cost']}</dt><dd>{_cost_name(group)}</dd></div>\n    ",
+        f"\n    <div><dt>{words['Cost']}</dt><dd>{_cost_name(group)}</dd></div>\n    ",
         next_meeting_row,
         "\n  </dl>\n  ",
         contact_form,
-        f'\n  <p><a href="#join-heading">{w["All the joining details"]}</a></p>\n</section>\n',
+        f'\n  <p><a href="#join-heading">{words["All the joining details"]}</a></p>\n</section>\n',
     ))
 
 
@@ -203,43 +204,44 @@ def content_html(request, group, page):
     # A group with no place raises RelatedObjectDoesNotExist, an AttributeError (the template reads it as empty).
     host, place, badge = group.host_name, getattr(group, "place", None), page.badge
     next_meeting = _next_meeting(page)
-    w = _words_now()
+    words = _words_now()
     age_min, age_max = group.age_min, group.age_max
     return "".join((
         '\n\n<article class="group" aria-labelledby="group-title">\n'
-        f'  <p class="breadcrumbs"><a href="{_url("groups:list")}">{w["All groups"]}</a></p>\n'
+        f'  <p class="breadcrumbs"><a href="{_url("groups:list")}">{words["All groups"]}</a></p>\n'
         f'  <h1 id="group-title">{_shown(group.name)}</h1>\n  ',
         f'<p class="group__host">{_blocktranslate("Run by %(host)s", host=_shown(host))}</p>' if host else "",
         "\n  ",
-        f'<p class="notice notice--demo">{w["This is a demo listing. The group is fictional and does not exist."]}</p>'
-        if group.is_demo else "",
+        '<p class="notice notice--demo">'
+        f'{words["This is a demo listing. The group is fictional and does not exist."]}</p>' if group.is_demo else "",
         "\n  ",
         badge_html(badge, group, CardWords.current()),
         "\n  ",
         '<p class="notice notice--warning">'
-        f'{w["This listing has not been confirmed by the group for over a year. Some details may have changed."]}'
+        f'{words["This listing has not been confirmed by the group for over a year. Some details may have changed."]}'
         "</p>" if page.is_stale else "",
         "\n  ",
-        f'<p class="notice">{w["This group is not taking new members at the moment."]}</p>' if group.is_paused else "",
+        f'<p class="notice">{words["This group is not taking new members at the moment."]}</p>'
+        if group.is_paused else "",
         f'\n\n  <p class="group__summary">{_shown(group.summary)}</p>\n  ',
-        join_summary_html(group, next_meeting, w),
+        join_summary_html(group, next_meeting, words),
         f'\n  <div class="group__description">{paragraphs(group.description)}</div>\n\n',
-        _who_html(group, age_min, age_max, w),
-        _when_html(group, page, place, next_meeting, w),
-        _join_html(group, w),
-        _about_html(group, host, badge, w),
+        _who_html(group, age_min, age_max, words),
+        _when_html(group, page, place, next_meeting, words),
+        _join_html(group, words),
+        _about_html(group, host, badge, words),
         "  </div>\n"
         f'  <p><a href="{_url("groups:guide_page", "what-to-expect")}">'
-        f'{w["What to expect at a first meeting"]}</a></p>\n'
-        f'  <p><a href="{_url_for("reports:report", group)}">{w["Report a problem with this listing"]}</a>'
-        f' <span class="hint">{w["(closed, wrong details or times, or unsafe; no account needed)"]}</span></p>\n'
+        f'{words["What to expect at a first meeting"]}</a></p>\n'
+        f'  <p><a href="{_url_for("reports:report", group)}">{words["Report a problem with this listing"]}</a>'
+        f' <span class="hint">{words["(closed, wrong details or times, or unsafe; no account needed)"]}</span></p>\n'
         "</article>\n",
         help_now_html(request, place.country if place is not None else ""),
         "\n",
     ))
 
 
-def _who_html(group, age_min, age_max, w):
+def _who_html(group, age_min, age_max, words):
     types = "".join(f'<li><a href="{_term_url(term)}">{_shown(term.name)}</a></li>'
                     for term in loading.prefetched(group, "types"))
     trauma_types, populations = loading.prefetched(group, "trauma_types"), loading.prefetched(group, "populations")
@@ -251,95 +253,96 @@ def _who_html(group, age_min, age_max, w):
             shown = _blocktranslate("%(age)s and over", age=_shown(age_min))
         else:
             shown = _blocktranslate("up to %(age)s", age=_shown(age_max))
-        ages = f"<div><dt>{w['Ages']}</dt><dd>{shown}</dd></div>"
+        ages = f"<div><dt>{words['Ages']}</dt><dd>{shown}</dd></div>"
     return "".join((
         '  <div class="group__grid">\n'
         '    <section aria-labelledby="who-heading">\n'
-        f'      <h2 id="who-heading">{w["Who it is for"]}</h2>\n'
+        f'      <h2 id="who-heading">{words["Who it is for"]}</h2>\n'
         '      <dl class="facts">\n'
-        f'        <div><dt>{w["Type of group"]}</dt><dd><ul class="inline-list">{types}</ul></dd></div>\n        ',
-        f"<div><dt>{w['For survivors of']}</dt><dd>{_joined(trauma_types)}</dd></div>" if trauma_types else "",
-        f"\n        <div><dt>{w['Who can join']}</dt><dd>",
-        _joined(populations) if populations else w["Anyone affected"],
+        f'        <div><dt>{words["Type of group"]}</dt><dd><ul class="inline-list">{types}</ul></dd></div>\n        ',
+        f"<div><dt>{words['For survivors of']}</dt><dd>{_joined(trauma_types)}</dd></div>" if trauma_types else "",
+        f"\n        <div><dt>{words['Who can join']}</dt><dd>",
+        _joined(populations) if populations else words["Anyone affected"],
         "</dd></div>\n        ",
         ages,
-        f"\n        <div><dt>{w['Who runs the meetings']}</dt><dd>{_display(group, 'facilitation')}</dd></div>\n"
+        f"\n        <div><dt>{words['Who runs the meetings']}</dt><dd>{_display(group, 'facilitation')}</dd></div>\n"
         "      </dl>\n"
         "    </section>\n\n",
     ))
 
 
-def _when_html(group, page, place, next_meeting, w):
+def _when_html(group, page, place, next_meeting, words):
     if page.meeting_lines:
         lines = "".join(f"<li>{_shown(line)}</li>" for line in page.meeting_lines)
         calendar = (f'<p><a href="{_url_for("groups:calendar", group)}" download>'
-                    f'{w["Add the meetings to your calendar (.ics file)"]}</a></p>' if page.has_calendar else "")
+                    f'{words["Add the meetings to your calendar (.ics file)"]}</a></p>' if page.has_calendar else "")
         zone = _blocktranslate("All times are %(zone)s, the group's own time.", zone=_shown(page.zone_label))
         times = (f'<ul class="plain-list">{lines}</ul>\n'
                  f'          <p class="hint">{zone}</p>\n          {calendar}\n          ')
     else:
-        times = w["Ask the group"]
+        times = words["Ask the group"]
     if next_meeting:
-        next_meeting_row = (f'<div><dt>{w["Next meeting"]}</dt><dd>{_meeting_when(group, next_meeting, w)}'
+        next_meeting_row = (f'<div><dt>{words["Next meeting"]}</dt><dd>{_meeting_when(group, next_meeting, words)}'
                             "</dd></div>\n        ")
     elif page.ask_the_group:
-        next_meeting_row = f'<div><dt>{w["Next meeting"]}</dt><dd>{w["Ask the group"]}</dd></div>'
+        next_meeting_row = f'<div><dt>{words["Next meeting"]}</dt><dd>{words["Ask the group"]}</dd></div>'
     else:
         next_meeting_row = ""
     if place is not None:
         address = "<br>".join(_shown(line) for line in place.public_lines())
         if place.is_area_only:
-            hint = (f'<p class="hint">{w["The group shares the exact address once you have been in touch."]}</p>'
+            hint = (f'<p class="hint">{words["The group shares the exact address once you have been in touch."]}</p>'
                     "\n            ")
         elif place.is_on_request:
             hint = ('<p class="hint">'
-                    f'{w["To keep members safe, the group gives its address only after you have been in touch."]}'
+                    f'{words["To keep members safe, the group gives its address only after you have been in touch."]}'
                     "</p>")
         else:
             hint = ""
         where = f"\n            {address}\n            {hint}\n          "
     else:
-        where = w["Online or by phone. The group sends joining details after you have been in touch."]
+        where = words["Online or by phone. The group sends joining details after you have been in touch."]
     access = loading.prefetched(group, "access_features")
     return "".join((
         '    <section aria-labelledby="when-heading">\n'
-        f'      <h2 id="when-heading">{w["When and where"]}</h2>\n'
+        f'      <h2 id="when-heading">{words["When and where"]}</h2>\n'
         '      <dl class="facts">\n'
-        f'        <div><dt>{w["How it meets"]}</dt><dd>{_joined(loading.prefetched(group, "formats"))}</dd></div>\n'
-        f'        <div><dt>{w["Meeting times"]}</dt><dd>\n          ',
+        f'        <div><dt>{words["How it meets"]}</dt><dd>{_joined(loading.prefetched(group, "formats"))}</dd></div>\n'
+        f'        <div><dt>{words["Meeting times"]}</dt><dd>\n          ',
         times,
         "</dd></div>\n        ",
         next_meeting_row,
-        f'\n        <div><dt>{w["Where"]}</dt><dd>\n          ',
+        f'\n        <div><dt>{words["Where"]}</dt><dd>\n          ',
         where,
         "\n        </dd></div>\n        ",
-        f"<div><dt>{w['Accessibility']}</dt><dd>{_joined(access)}</dd></div>" if access else "",
-        f'\n        <div><dt>{w["Languages"]}</dt><dd>{_joined(loading.prefetched(group, "languages"))}</dd></div>\n'
-        f'        <div><dt>{w["Cost"]}</dt><dd>{_cost_name(group)}',
+        f"<div><dt>{words['Accessibility']}</dt><dd>{_joined(access)}</dd></div>" if access else "",
+        f'\n        <div><dt>{words["Languages"]}</dt><dd>{_joined(loading.prefetched(group, "languages"))}'
+        "</dd></div>\n"
+        f'        <div><dt>{words["Cost"]}</dt><dd>{_cost_name(group)}',
         f" — {_shown(group.cost_details)}" if group.cost_details else "",
         "</dd></div>\n      </dl>\n    </section>\n\n",
     ))
 
 
-def _join_html(group, w):
+def _join_html(group, words):
     phone, email, url = group.contact_phone, group.contact_email, group.contact_url
     contact = ""
     if email or url or phone:
         contact = "".join((
             '\n      <dl class="facts">\n        ',
-            f'<div><dt>{w["Email"]}</dt><dd><a href="mailto:{_shown(email)}">{_shown(email)}</a></dd></div>'
+            f'<div><dt>{words["Email"]}</dt><dd><a href="mailto:{_shown(email)}">{_shown(email)}</a></dd></div>'
             if email else "",
             "\n        ",
-            f'<div><dt>{w["Phone"]}</dt><dd>{_phone(phone)}</dd></div>' if phone else "",
+            f'<div><dt>{words["Phone"]}</dt><dd>{_phone(phone)}</dd></div>' if phone else "",
             "\n        ",
-            f'<div><dt>{w["Contact page"]}</dt><dd><a href="{_shown(url)}" rel="noopener noreferrer">'
+            f'<div><dt>{words["Contact page"]}</dt><dd><a href="{_shown(url)}" rel="noopener noreferrer">'
             f'{_blocktranslate("Contact %(name)s", name=_shown(group.name))}</a> '
             f'<span class="link-site">({_shown(site_name(url))})</span></dd></div>' if url else "",
             "\n      </dl>\n      ",
         ))
     return "".join((
         '    <section aria-labelledby="join-heading">\n'
-        f'      <h2 id="join-heading">{w["How to join"]}</h2>\n'
+        f'      <h2 id="join-heading">{words["How to join"]}</h2>\n'
         f"      <p><strong>{_display(group, 'attendance')}</strong></p>\n      ",
         f"<div>{paragraphs(group.registration_details)}</div>" if group.registration_details else "",
         f"\n      <p>{_display(group, 'capacity')}</p>\n      ",
@@ -348,7 +351,7 @@ def _join_html(group, w):
     ))
 
 
-def _about_html(group, host, badge, w):
+def _about_html(group, host, badge, words):
     host_row = ""
     if host:
         website = group.host_website
@@ -357,25 +360,25 @@ def _about_html(group, host, badge, w):
                      f'<span class="link-site">({_shown(site_name(website))})</span>')
         else:
             shown = _shown(host)
-        host_row = f"<div><dt>{w['Host organisation']}</dt><dd>{shown}</dd></div>"
+        host_row = f"<div><dt>{words['Host organisation']}</dt><dd>{shown}</dd></div>"
     if badge:
         accreditation = _blocktranslate("Verified by SupportFinder staff with %(body)s, valid until %(date)s.",
                                         body=_shown(badge.body_label), date=_date(badge.valid_until))
         accreditation += "\n          "
     elif group.waiting_claims:
-        accreditation = w["Claimed, not yet verified by SupportFinder staff."] + "\n          "
+        accreditation = words["Claimed, not yet verified by SupportFinder staff."] + "\n          "
     else:
-        accreditation = w["None listed. Groups without accreditation can still be good."]
+        accreditation = words["None listed. Groups without accreditation can still be good."]
     return "".join((
         '    <section aria-labelledby="about-heading">\n'
-        f'      <h2 id="about-heading">{w["About this listing"]}</h2>\n'
+        f'      <h2 id="about-heading">{words["About this listing"]}</h2>\n'
         '      <dl class="facts">\n        ',
         host_row,
-        f'\n        <div><dt>{w["Accreditation"]}</dt><dd>\n          ',
+        f'\n        <div><dt>{words["Accreditation"]}</dt><dd>\n          ',
         accreditation,
-        f'\n          <a href="{_url("groups:guide_page", "accreditation")}">{w["What accreditation means"]}</a>\n'
+        f'\n          <a href="{_url("groups:guide_page", "accreditation")}">{words["What accreditation means"]}</a>\n'
         "        </dd></div>\n"
-        f'        <div><dt>{w["Last confirmed accurate"]}</dt><dd>{_date(group.last_confirmed_at)}</dd></div>\n'
+        f'        <div><dt>{words["Last confirmed accurate"]}</dt><dd>{_date(group.last_confirmed_at)}</dd></div>\n'
         "      </dl>\n"
         "    </section>\n",
     ))
