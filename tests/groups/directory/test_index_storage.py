@@ -55,5 +55,6 @@ def test_the_order_cache_keeps_one_entry_however_large():
 
 
 def test_positions_give_each_rank_its_place_in_the_order_and_the_rest_after_it():
-    found = positions(array("q", [4, 0, 2]), 6)
+    found = positions(array("i", [4, 0, 2]), 6)
     assert [found[rank] for rank in range(6)] == [1, 3, 2, 3, 0, 3]
+    assert found.itemsize == 4  # a rank's position: 4 bytes, as the cache's budget counts them
