@@ -48,8 +48,8 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # group: its ranks and their positions), so a worker's memory stays bounded whatever visitors search for.
 CACHE_SIZE = 256
 CACHE_BYTES = 16 * 1024 * 1024
-# Orders by distance, apart so that neither keyword nor place sets evict them: about 8 bytes per located group
-# that meets remotely and per group within reach, a place (260 KB at 100,000 groups: 30 places fit).
+# Orders by distance, apart so that neither keyword nor place sets evict them: 8 bytes per located group that
+# meets remotely and 4 per group within reach, a place (250 KB at 100,000 groups: 32 places fit).
 DISTANCE_CACHE_BYTES = 8 * 1024 * 1024
 
 

@@ -298,7 +298,7 @@ def no_travel_order(index, origin):
 
     The distance is distance_km's and the rounding shown()'s, written out in the loop with the same operations
     in the same order (so the same values, bit for bit), with each group's cos(radians(latitude)) read from the
-    index: about 3 times faster than calling them for each of the tens of thousands of groups."""
+    index: about 2.5 times faster than calling them for each of the tens of thousands of groups."""
     def compute():
         lat, lng = origin.latitude, origin.longitude
         radians, sin, asin, sqrt = math.radians, math.sin, math.asin, math.sqrt
