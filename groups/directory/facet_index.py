@@ -16,6 +16,7 @@ it differs.
 import ctypes
 import ctypes.util
 import gc
+import hashlib
 import threading
 import time
 from array import array
@@ -32,6 +33,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from pyroaring import BitMap, FrozenBitMap
 
+from groups.accreditation.models import AccreditationClaim
 from groups.accreditation.selectors import current_claims
 from groups.core import directory_version
 from groups.core.models import Group, MeetingTime
@@ -165,6 +167,12 @@ class FacetIndex:
     longitude: array  # rank -> search longitude
     by_latitude: array  # ranks of located groups by latitude
     latitudes: array  # their latitudes, for bisecting a band
+    # What a result card needs (groups.directory.cards): rank -> card_digest() of what its cached part shows,
+    # rank -> number of its time zone in `zones`, and the groups listing a scheduled meeting.
+    card_digests: array
+    zone_of: array
+    zones: list
+    scheduled: FrozenBitMap
     # rank -> (next meeting, when computed), for groups whose stored next meeting has passed
     corrected: dict = field(default_factory=dict)
     keyword_cache: LRU = field(default_factory=LRU)
@@ -250,7 +258,9 @@ def _next_meeting_column():
 
 
 GROUP_COLUMNS = ("pk", "cost_id", "meets_remotely", "next_us", "place__search_latitude",
-                 "place__search_longitude", "place__address_visibility")
+                 "place__search_longitude", "place__address_visibility",
+                 # what card_digest() hashes
+                 "version", "updated_at", "status", "time_zone", "place__city", "place__region")
 
 
 def _group_rows():
@@ -268,15 +278,44 @@ def _group_rows():
         return cursor.fetchall(), False
 
 
+def card_digest(version, updated_at, status, cost_id, time_zone, visibility, city, region, badge_id, badge_changed,
+                waiting):
+    """A group's card digest: 8 bytes of blake2b (as a signed int, to fit array("q")) over everything the cached
+    part of its result card can show that is not in the card's key already (groups.directory.cards): the group's
+    version and last save, status, cost, zone, place (visibility, town, region; None for no place), the current
+    badge claim's id and last change, whether a claim waits. blake2b, not Python's hash() (salted per process):
+    every worker sharing the card cache must find the same key for the same card."""
+    stamp = (version, microseconds(updated_at), str(status), cost_id, str(time_zone), visibility, city, region,
+             badge_id, microseconds(badge_changed), bool(waiting))
+    digest = hashlib.blake2b(repr(stamp).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def _badges(today):
+    """{group id: (claim id, last change)} of each group's badge on `today`: the current claim valid longest, then
+    the lowest id (loading.single_valued's order)."""
+    badges = {}
+    claims = current_claims(today).order_by("group_id", "-valid_until", "pk")
+    for group_id, pk, changed in claims.values_list("group_id", "pk", "updated_at"):
+        badges.setdefault(group_id, (pk, changed))
+    return badges
+
+
 def build(key):
-    """The index of the published directory, read in 10 + 7 queries (the groups, six kinds of term link, the
-    meetings, the current claims, and each taxonomy's terms). Long because it fills every column of the index
-    in one pass over the groups, without a Python object per group kept."""
+    """The index of the published directory, read in 11 + 7 queries (the groups, six kinds of term link, the
+    meetings, the current and the waiting claims, and each taxonomy's terms). Long because it fills every column
+    of the index in one pass over the groups, without a Python object per group kept."""
     terms_by_param = {taxonomy.param: list(taxonomy.model.objects.all()) for taxonomy in TAXONOMIES}
+    badges = _badges(key[1])
+    waiting = set(AccreditationClaim.objects.filter(status=AccreditationClaim.Status.CLAIMED)
+                  .values_list("group_id", flat=True).distinct())
     rows, as_datetime = _group_rows()
     ids, next_at, latitude, longitude = array("q"), array("q"), array("d"), array("d")
+    card_digests, zone_of, zone_numbers = array("q"), array("H"), {}
     costs, remote, hidden, located, public = [], [], [], [], []
-    for rank, (pk, cost, meets_remotely, next_value, lat, lng, visibility) in enumerate(rows):
+    no_badge = (None, None)
+    for rank, (pk, cost, meets_remotely, next_value, lat, lng, visibility,
+               version, updated_at, status, time_zone, city, region) in enumerate(rows):
         ids.append(pk)
         costs.append(cost)
         next_at.append(microseconds(next_value) if as_datetime else NEVER_US if next_value is None else next_value)
@@ -290,18 +329,24 @@ def build(key):
                 public.append(rank)
         latitude.append(lat or 0.0)
         longitude.append(lng or 0.0)
+        badge_id, badge_changed = badges.get(pk, no_badge)
+        card_digests.append(card_digest(version, updated_at, status, cost, time_zone, visibility, city, region,
+                                        badge_id, badge_changed, pk in waiting))
+        zone_of.append(zone_numbers.setdefault(time_zone, len(zone_numbers)))
     rank_of = RankOf(ids)
     next_order = array("q", sorted(range(len(ids)), key=next_at.__getitem__))  # stable: ties stay by rank
     by_latitude = array("q", sorted(located, key=latitude.__getitem__))
-    claims = current_claims(key[1]).values_list("group_id", flat=True)
+    meetings = _meeting_bitmaps(rank_of)
     index = FacetIndex(
         key=key, ids=ids, rank_of=rank_of, all=FrozenBitMap(range(len(ids))), terms_by_param=terms_by_param,
         terms={taxonomy.param: _term_bitmaps(taxonomy, rank_of, costs) for taxonomy in TAXONOMIES},
-        remote=FrozenBitMap(remote), accredited=rank_of.ranks(list(claims)), hidden_in_person=FrozenBitMap(hidden),
-        meetings=_meeting_bitmaps(rank_of),
+        remote=FrozenBitMap(remote), accredited=rank_of.ranks(list(badges)), hidden_in_person=FrozenBitMap(hidden),
+        meetings=meetings,
         next_at=next_at, next_order=next_order, next_sorted=array("q", map(next_at.__getitem__, next_order)),
         located=FrozenBitMap(located), public=FrozenBitMap(public), latitude=latitude, longitude=longitude,
         by_latitude=by_latitude, latitudes=array("d", map(latitude.__getitem__, by_latitude)),
+        card_digests=card_digests, zone_of=zone_of, zones=list(zone_numbers),
+        scheduled=FrozenBitMap(BitMap.union(BitMap(), *meetings.values())),
     )
     release_memory()
     return index
