@@ -58,7 +58,11 @@ from groups.core import schedule
 from groups.directory import card_html, loading, selectors
 from groups.directory.facet_index import EPOCH, NEVER_US, card_digest, microseconds
 from groups.directory.presenters import (
-    MeetingWhen, distance_label, distance_words, forget_distance_words, upcoming_meeting,
+    MeetingWhen,
+    distance_label,
+    distance_words,
+    forget_distance_words,
+    upcoming_meeting,
 )
 
 CACHE_ALIAS = "cards"
