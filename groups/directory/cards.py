@@ -136,9 +136,9 @@ def card_key(group, language, generation):
     """The cache key of a group's card read by loading.groups_by_id: the same key as its rank's in the facet index
     (index_card_key) when the row and the index are of the same directory version."""
     place = getattr(group, "place", None)
-    digest = card_digest(group.version, group.updated_at, group.status, group.cost_id, group.time_zone,
+    digest = card_digest(group.version, microseconds(group.updated_at), group.status, group.cost_id, group.time_zone,
                          place and place.address_visibility, place and place.city, place and place.region,
-                         group.badge_id, group.badge_changed, group.has_waiting_claim)
+                         group.badge_id, microseconds(group.badge_changed), group.has_waiting_claim)
     return _key(language, generation, group.pk, digest)
 
 

@@ -248,11 +248,11 @@ def _meeting_bitmaps(rank_of):
     return {key: rank_of.ranks(ids) for key, ids in found.items()}
 
 
-def _next_meeting_column():
-    """The stored next meeting as microseconds since 1970: computed by PostgreSQL (exact: EXTRACT gives a numeric),
-    which spares parsing 100,000 timestamps in Python; read as a datetime on SQLite."""
+def _microseconds_column(column):
+    """A group's timestamp as microseconds since 1970: computed by PostgreSQL (exact: EXTRACT gives a numeric),
+    which spares parsing 100,000 timestamps in Python; None on SQLite (read as a datetime)."""
     if connection.vendor == "postgresql":
-        return RawSQL('(EXTRACT(EPOCH FROM "groups_group"."next_meeting_at") * 1000000)::bigint', (),
+        return RawSQL(f'(EXTRACT(EPOCH FROM "groups_group"."{column}") * 1000000)::bigint', (),
                       output_field=BigIntegerField())
     return None
 
@@ -260,44 +260,47 @@ def _next_meeting_column():
 GROUP_COLUMNS = ("pk", "cost_id", "meets_remotely", "next_us", "place__search_latitude",
                  "place__search_longitude", "place__address_visibility",
                  # what card_digest() hashes
-                 "version", "updated_at", "status", "time_zone", "place__city", "place__region")
+                 "version", "updated_us", "status", "time_zone", "place__city", "place__region")
 
 
 def _group_rows():
-    """The published groups' columns in display order, and whether the next meeting comes as a datetime.
+    """The published groups' columns in display order, and whether the timestamps come as datetimes.
 
     On PostgreSQL the rows are read through a plain cursor: every column is already the Python value wanted
     (int, bool, float, text), and Django's per-row converters cost more than the query."""
-    column = _next_meeting_column()
     groups = Group.objects.published().order_by("name", "pk")
-    if column is None:
-        return groups.values_list(*GROUP_COLUMNS[:3], "next_meeting_at", *GROUP_COLUMNS[4:]).iterator(), True
-    sql, params = groups.annotate(next_us=column).values_list(*GROUP_COLUMNS).query.sql_with_params()
+    if connection.vendor != "postgresql":
+        columns = [{"next_us": "next_meeting_at", "updated_us": "updated_at"}.get(name, name) for name in GROUP_COLUMNS]
+        return groups.values_list(*columns).iterator(), True
+    groups = groups.annotate(next_us=_microseconds_column("next_meeting_at"),
+                             updated_us=_microseconds_column("updated_at"))
+    sql, params = groups.values_list(*GROUP_COLUMNS).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall(), False
 
 
-def card_digest(version, updated_at, status, cost_id, time_zone, visibility, city, region, badge_id, badge_changed,
-                waiting):
+def card_digest(version, updated_us, status, cost_id, time_zone, visibility, city, region, badge_id, badge_us, waiting):
     """A group's card digest: 8 bytes of blake2b (as a signed int, to fit array("q")) over everything the cached
     part of its result card can show that is not in the card's key already (groups.directory.cards): the group's
     version and last save, status, cost, zone, place (visibility, town, region; None for no place), the current
     badge claim's id and last change, whether a claim waits. blake2b, not Python's hash() (salted per process):
     every worker sharing the card cache must find the same key for the same card."""
-    stamp = (version, microseconds(updated_at), str(status), cost_id, str(time_zone), visibility, city, region,
-             badge_id, microseconds(badge_changed), bool(waiting))
-    digest = hashlib.blake2b(repr(stamp).encode(), digest_size=8).digest()
+    # Texts by repr(), so no two different stamps read the same; timestamps in microseconds (microseconds()).
+    stamp = (f"{version},{updated_us},{str(status)!r},{cost_id},{str(time_zone)!r},{visibility!r},{city!r},"
+             f"{region!r},{badge_id},{badge_us},{bool(waiting)}")
+    digest = hashlib.blake2b(stamp.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
 
 
 def _badges(today):
-    """{group id: (claim id, last change)} of each group's badge on `today`: the current claim valid longest, then
-    the lowest id (loading.single_valued's order)."""
+    """{group id: (claim id, last change in microseconds)} of each group's badge on `today`: the current claim
+    valid longest, then the lowest id (loading.single_valued's order)."""
     badges = {}
     claims = current_claims(today).order_by("group_id", "-valid_until", "pk")
     for group_id, pk, changed in claims.values_list("group_id", "pk", "updated_at"):
-        badges.setdefault(group_id, (pk, changed))
+        if group_id not in badges:
+            badges[group_id] = (pk, microseconds(changed))
     return badges
 
 
@@ -313,9 +316,9 @@ def build(key):
     ids, next_at, latitude, longitude = array("q"), array("q"), array("d"), array("d")
     card_digests, zone_of, zone_numbers = array("q"), array("H"), {}
     costs, remote, hidden, located, public = [], [], [], [], []
-    no_badge = (None, None)
+    no_badge = (None, NEVER_US)
     for rank, (pk, cost, meets_remotely, next_value, lat, lng, visibility,
-               version, updated_at, status, time_zone, city, region) in enumerate(rows):
+               version, updated, status, time_zone, city, region) in enumerate(rows):
         ids.append(pk)
         costs.append(cost)
         next_at.append(microseconds(next_value) if as_datetime else NEVER_US if next_value is None else next_value)
@@ -329,9 +332,9 @@ def build(key):
                 public.append(rank)
         latitude.append(lat or 0.0)
         longitude.append(lng or 0.0)
-        badge_id, badge_changed = badges.get(pk, no_badge)
-        card_digests.append(card_digest(version, updated_at, status, cost, time_zone, visibility, city, region,
-                                        badge_id, badge_changed, pk in waiting))
+        badge_id, badge_us = badges.get(pk, no_badge)
+        card_digests.append(card_digest(version, microseconds(updated) if as_datetime else updated, status, cost,
+                                        time_zone, visibility, city, region, badge_id, badge_us, pk in waiting))
         zone_of.append(zone_numbers.setdefault(time_zone, len(zone_numbers)))
     rank_of = RankOf(ids)
     next_order = array("q", sorted(range(len(ids)), key=next_at.__getitem__))  # stable: ties stay by rank
