@@ -1,23 +1,48 @@
-"""Result cards: the page's groups read by primary key (groups.directory.loading), each card's HTML cached.
+"""Result cards: each card's HTML cached, the page's groups read from the database only for the cards not cached.
 
-    cards_for_ids(ids, language=..., distances=... or origin=...) -> [RenderedCard(group, html)]
+    cards_for_page(search_groups(querydict, read=False)) -> [RenderedCard(group, html)]
 
-is what the search page calls with the ids of the page in order. A card has two parts:
+is what the results page calls (cards_for_ids(ids, ...) and cards_for_groups(groups) build cards from groups read
+by primary key, groups.directory.loading). A card has two parts:
 
 - what the group is (name, summary, badge, types, formats, place, cost, languages, paused): the same for every
   search, built by groups.directory.card_html as groups/_card.html renders it and cached in the "cards" cache
-  under a key that changes whenever any of it can: the group's version and last save, status, cost, place,
-  current badge claim (its id and last change, so a claim verified, renewed, withdrawn or past its last valid
-  day gives a new key), whether a claim waits, the language, the card templates' text and card_html's code, and
-  a generation bumped when a taxonomy term or an accrediting body is edited (their names are on the card);
+  under a key that changes whenever any of it can: the group's card digest (facet_index.card_digest: its version
+  and last save, status, cost, zone, place, current badge claim (its id and last change, so a claim verified,
+  renewed, withdrawn or past its last valid day gives a new key), whether a claim waits), the language, the card
+  templates' text and card_html's code, and a generation bumped when a taxonomy term or an accrediting body is
+  edited (their names are on the card);
 - what depends on the search and the clock (distance, next meeting): built as groups/_card_live.html renders it,
   into the slot the cached part leaves; the next meeting row memoised per worker by exactly what it shows (many
   groups share a next meeting), so no group's words can leak into another's card.
 
-A card found in the cache costs no query beyond the first of loading.groups_by_id. hits and misses are
-counted per worker (card_cache_stats) for the benchmark.
+The results page takes the digests from its facet index (kept per rank at build) and the live part's data too
+(zone, stored or corrected next meeting, whether a scheduled meeting exists, meets remotely, distance), so a page
+whose cards are all cached reads no group: only the missed ones, in loading.groups_by_id's two queries. Why a
+digest from the index is as good as one from the row:
+
+- every write a card can show changes the directory version in its own transaction: post_save and post_delete
+  of groups, places, meetings, claims and terms and m2m_changed of term links (groups.apps), and an explicit
+  directory_version.bump() after the writes that send no signal (bulk inserts, stored next meetings, the raw
+  deletes of generate_groups); the few queryset updates of a published group's fields (its version on an
+  approved or saved edit, meets_remotely with the search fields) run in the transaction of a save that bumps.
+  Term and accrediting body renames change the card generation, which is in every key;
+- the index is rebuilt for each version and each day (facet_index.current_index), so its digest is the one of
+  the rows as of its version, and changes when the card would (a badge past its last valid day: the day is part
+  of the index's key and chooses the current claim);
+- a worker whose index is older than the rows it reads for a missed card stores that newer content under its
+  older key, which no worker with an up-to-date index asks for; the older workers it serves were showing that
+  group's older place in the results anyway, until their next version check (half a second at most).
+
+What a card shows is hashed only through the group's row, so a change that saves no row of the group, its place or
+its claims shows on cached cards only by way of a generation bump: a term link changed alone (without the
+group's save every form and the admin make) keeps the card. card_key(group) gives the same key from a row read
+by loading (the SQL reference's pages), so both paths share the cache.
+
+hits and misses are counted per worker (card_cache_stats) for the benchmark.
 """
 
+import datetime
 import functools
 import hashlib
 from dataclasses import dataclass
@@ -29,8 +54,16 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from groups.directory import card_html, loading
-from groups.directory.presenters import distance_label, forget_distance_words, upcoming_meeting
+from groups.core import schedule
+from groups.directory import card_html, loading, selectors
+from groups.directory.facet_index import EPOCH, NEVER_US, card_digest, microseconds
+from groups.directory.presenters import (
+    MeetingWhen,
+    distance_label,
+    distance_words,
+    forget_distance_words,
+    upcoming_meeting,
+)
 
 CACHE_ALIAS = "cards"
 GENERATION_KEY = "generation"
@@ -100,13 +133,22 @@ def templates_stamp():
 
 
 def card_key(group, language, generation):
-    """The cache key of a group's card: changes with anything the cached part shows (see the module's notes)."""
+    """The cache key of a group's card read by loading.groups_by_id: the same key as its rank's in the facet index
+    (index_card_key) when the row and the index are of the same directory version."""
     place = getattr(group, "place", None)
-    stamp = (group.version, group.updated_at.isoformat(), group.status, group.cost_id, group.time_zone,
-             place and (place.address_visibility, place.city, place.region),
-             group.badge_id, group.badge_changed and group.badge_changed.isoformat(), group.has_waiting_claim)
-    digest = hashlib.blake2b(repr(stamp).encode(), digest_size=8).hexdigest()
-    return f"{templates_stamp()}:{generation}:{language}:{group.pk}:{digest}"
+    digest = card_digest(group.version, microseconds(group.updated_at), group.status, group.cost_id, group.time_zone,
+                         place and place.address_visibility, place and place.city, place and place.region,
+                         group.badge_id, microseconds(group.badge_changed), group.has_waiting_claim)
+    return _key(language, generation, group.pk, digest)
+
+
+def index_card_key(index, rank, language, generation):
+    """The cache key of the card of the group at this rank of the facet index, without reading the group."""
+    return _key(language, generation, index.ids[rank], index.card_digests[rank])
+
+
+def _key(language, generation, pk, digest):
+    return f"{templates_stamp()}:{generation}:{language}:{pk}:{digest & 0xFFFF_FFFF_FFFF_FFFF:016x}"
 
 
 def cards_for_ids(ids, *, language=None, distances=None, origin=None, now=None):
@@ -153,6 +195,90 @@ def cards_for_groups(groups, *, language=None, now=None):
     if fresh:
         cache.set_many(fresh, timeout=CARD_SECONDS)
     return cards
+
+
+def cards_for_page(result, *, language=None, now=None):
+    """The cards of a results page from selectors.search_groups(..., read=False): from the facet index the search
+    was answered from, or from the groups the SQL reference read (sort=next when too many meetings passed)."""
+    if result.index is None:
+        return cards_for_groups(result.page.object_list, language=language, now=now)
+    return cards_from_index(result.index, result.page.object_list, language=language, now=now)
+
+
+def cards_from_index(index, listed, *, language=None, now=None):
+    """The cards of a page's groups (selectors.Listed, in order) with keys and live parts from the index: no query
+    when every card is cached and every next meeting is known to the index; otherwise the two of
+    loading.groups_by_id for just the groups whose cards are not cached or whose next meeting needs their meetings.
+
+    A group no longer published when read is left out, as groups_by_id leaves it (one whose card is cached is
+    shown until this worker's index learns of the change: as its place in the results, see facet_index)."""
+    language = language or translation.get_language()
+    now = now or timezone.now()
+    cache = card_cache()
+    generation = cache.get(GENERATION_KEY, 0)
+    ranks = {entry.pk: index.rank_of[entry.pk] for entry in listed}
+    keys = {pk: index_card_key(index, rank, language, generation) for pk, rank in ranks.items()}
+    cached = cache.get_many(keys.values())
+    missing = {pk for pk, key in keys.items() if key not in cached}
+    meetings = _index_meetings(index, ranks, now)
+    unread = [pk for pk in ranks if pk in missing or pk not in meetings]
+    groups = {group.pk: group for group in loading.groups_by_id(unread)} if unread else {}
+    _stats.add(hits=len(ranks) - len(missing), misses=len(missing))
+    fresh = {}
+    cards = []
+    with translation.override(language):
+        words = card_html.CardWords.current()
+        for entry in listed:
+            pk, rank, key = entry.pk, ranks[entry.pk], keys[entry.pk]
+            group = groups.get(pk)
+            if group is None and pk in unread:
+                continue  # unpublished or deleted since the index was built
+            if pk in missing:
+                fresh[key] = card_html.fixed_html(group, words)
+            before, after = cached.get(key) or fresh[key]
+            if pk in meetings:
+                (when, ask), remote = meetings[pk], rank in index.remote
+            else:
+                (when, ask), remote = upcoming_meeting(group, now), bool(group.meets_remotely)
+            live = card_html.joined_live(
+                card_html.distance_row(words, distance_words(entry.distance_shown, entry.within_reach,
+                                                             rank in index.public)),
+                _meeting_row(words, language, when, when is not None and when.shows_year(now), ask, remote))
+            # Built from escaped parts (groups.directory.card_html escapes every value it puts in).
+            cards.append(RenderedCard(entry, mark_safe(before + live + after)))  # noqa: S308
+    if fresh:
+        cache.set_many(fresh, timeout=CARD_SECONDS)
+    return cards
+
+
+def _index_meetings(index, ranks, now):
+    """{id: (next meeting, ask the group)} as upcoming_meeting(group, now, stored="first") gives them, from the
+    index: the stored next meeting while it is ahead, the index's corrected one once it has passed (computed here
+    when needed, selectors.corrected_next_meetings). Left out: a group whose stored next meeting is none although
+    it lists a scheduled meeting, or whose zone is no zone (their meetings are read, as upcoming_meeting does)."""
+    at = microseconds(now)
+    found, passed = {}, {}
+    for pk, rank in ranks.items():
+        stored, scheduled = index.next_at[rank], rank in index.scheduled
+        if stored == NEVER_US:
+            if not scheduled:
+                found[pk] = (None, False)
+        elif schedule.zone_or_none(index.zones[index.zone_of[rank]]) is not None:
+            if stored >= at:
+                found[pk] = (_when(index, rank, stored), False)
+            else:
+                passed[rank] = pk
+    if passed:
+        for rank, corrected in selectors.corrected_next_meetings(index, list(passed), now).items():
+            found[passed[rank]] = ((None, rank in index.scheduled) if corrected == NEVER_US
+                                   else (_when(index, rank, corrected), False))
+    return found
+
+
+def _when(index, rank, moment):
+    """The MeetingWhen of a moment in microseconds, in the zone of the group at this rank."""
+    zone = index.zones[index.zone_of[rank]]
+    return MeetingWhen((EPOCH + datetime.timedelta(microseconds=moment)).astimezone(schedule.zone(zone)), zone)
 
 
 @receiver(setting_changed)

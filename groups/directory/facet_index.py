@@ -16,6 +16,7 @@ it differs.
 import ctypes
 import ctypes.util
 import gc
+import hashlib
 import math
 import threading
 import time
@@ -33,6 +34,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from pyroaring import BitMap, FrozenBitMap
 
+from groups.accreditation.models import AccreditationClaim
 from groups.accreditation.selectors import current_claims
 from groups.core import directory_version
 from groups.core.models import Group, MeetingTime
@@ -169,6 +171,12 @@ class FacetIndex:
     cos_latitude: array  # rank -> cos(radians(latitude)), the haversine's factor for the group's end
     by_latitude: array  # ranks of located groups by latitude
     latitudes: array  # their latitudes, for bisecting a band
+    # What a result card needs (groups.directory.cards): rank -> card_digest() of what its cached part shows,
+    # rank -> number of its time zone in `zones`, and the groups listing a scheduled meeting.
+    card_digests: array
+    zone_of: array
+    zones: list
+    scheduled: FrozenBitMap
     # rank -> (next meeting, when computed), for groups whose stored next meeting has passed
     corrected: dict = field(default_factory=dict)
     keyword_cache: LRU = field(default_factory=LRU)
@@ -245,43 +253,77 @@ def _meeting_bitmaps(rank_of):
     return {key: rank_of.ranks(ids) for key, ids in found.items()}
 
 
-def _next_meeting_column():
-    """The stored next meeting as microseconds since 1970: computed by PostgreSQL (exact: EXTRACT gives a numeric),
-    which spares parsing 100,000 timestamps in Python; read as a datetime on SQLite."""
+def _microseconds_column(column):
+    """A group's timestamp as microseconds since 1970: computed by PostgreSQL (exact: EXTRACT gives a numeric),
+    which spares parsing 100,000 timestamps in Python; None on SQLite (read as a datetime)."""
     if connection.vendor == "postgresql":
-        return RawSQL('(EXTRACT(EPOCH FROM "groups_group"."next_meeting_at") * 1000000)::bigint', (),
+        return RawSQL(f'(EXTRACT(EPOCH FROM "groups_group"."{column}") * 1000000)::bigint', (),
                       output_field=BigIntegerField())
     return None
 
 
 GROUP_COLUMNS = ("pk", "cost_id", "meets_remotely", "next_us", "place__search_latitude",
-                 "place__search_longitude", "place__address_visibility")
+                 "place__search_longitude", "place__address_visibility",
+                 # what card_digest() hashes
+                 "version", "updated_us", "status", "time_zone", "place__city", "place__region")
 
 
 def _group_rows():
-    """The published groups' columns in display order, and whether the next meeting comes as a datetime.
+    """The published groups' columns in display order, and whether the timestamps come as datetimes.
 
     On PostgreSQL the rows are read through a plain cursor: every column is already the Python value wanted
     (int, bool, float, text), and Django's per-row converters cost more than the query."""
-    column = _next_meeting_column()
     groups = Group.objects.published().order_by("name", "pk")
-    if column is None:
-        return groups.values_list(*GROUP_COLUMNS[:3], "next_meeting_at", *GROUP_COLUMNS[4:]).iterator(), True
-    sql, params = groups.annotate(next_us=column).values_list(*GROUP_COLUMNS).query.sql_with_params()
+    if connection.vendor != "postgresql":
+        columns = [{"next_us": "next_meeting_at", "updated_us": "updated_at"}.get(name, name) for name in GROUP_COLUMNS]
+        return groups.values_list(*columns).iterator(), True
+    groups = groups.annotate(next_us=_microseconds_column("next_meeting_at"),
+                             updated_us=_microseconds_column("updated_at"))
+    sql, params = groups.values_list(*GROUP_COLUMNS).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall(), False
 
 
+def card_digest(version, updated_us, status, cost_id, time_zone, visibility, city, region, badge_id, badge_us, waiting):
+    """A group's card digest: 8 bytes of blake2b (as a signed int, to fit array("q")) over everything the cached
+    part of its result card can show that is not in the card's key already (groups.directory.cards): the group's
+    version and last save, status, cost, zone, place (visibility, town, region; None for no place), the current
+    badge claim's id and last change, whether a claim waits. blake2b, not Python's hash() (salted per process):
+    every worker sharing the card cache must find the same key for the same card."""
+    # Texts by repr(), so no two different stamps read the same; timestamps in microseconds (microseconds()).
+    stamp = (f"{version},{updated_us},{str(status)!r},{cost_id},{str(time_zone)!r},{visibility!r},{city!r},"
+             f"{region!r},{badge_id},{badge_us},{bool(waiting)}")
+    digest = hashlib.blake2b(stamp.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def _badges(today):
+    """{group id: (claim id, last change in microseconds)} of each group's badge on `today`: the current claim
+    valid longest, then the lowest id (loading.single_valued's order)."""
+    badges = {}
+    claims = current_claims(today).order_by("group_id", "-valid_until", "pk")
+    for group_id, pk, changed in claims.values_list("group_id", "pk", "updated_at"):
+        if group_id not in badges:
+            badges[group_id] = (pk, microseconds(changed))
+    return badges
+
+
 def build(key):
-    """The index of the published directory, read in 10 + 7 queries (the groups, six kinds of term link, the
-    meetings, the current claims, and each taxonomy's terms). Long because it fills every column of the index
-    in one pass over the groups, without a Python object per group kept."""
+    """The index of the published directory, read in 11 + 7 queries (the groups, six kinds of term link, the
+    meetings, the current and the waiting claims, and each taxonomy's terms). Long because it fills every column
+    of the index in one pass over the groups, without a Python object per group kept."""
     terms_by_param = {taxonomy.param: list(taxonomy.model.objects.all()) for taxonomy in TAXONOMIES}
+    badges = _badges(key[1])
+    waiting = set(AccreditationClaim.objects.filter(status=AccreditationClaim.Status.CLAIMED)
+                  .values_list("group_id", flat=True).distinct())
     rows, as_datetime = _group_rows()
     ids, next_at, latitude, longitude = array("q"), array("q"), array("d"), array("d")
+    card_digests, zone_of, zone_numbers = array("q"), array("H"), {}
     costs, remote, hidden, located, public = [], [], [], [], []
-    for rank, (pk, cost, meets_remotely, next_value, lat, lng, visibility) in enumerate(rows):
+    no_badge = (None, NEVER_US)
+    for rank, (pk, cost, meets_remotely, next_value, lat, lng, visibility,
+               version, updated, status, time_zone, city, region) in enumerate(rows):
         ids.append(pk)
         costs.append(cost)
         next_at.append(microseconds(next_value) if as_datetime else NEVER_US if next_value is None else next_value)
@@ -295,20 +337,26 @@ def build(key):
                 public.append(rank)
         latitude.append(lat or 0.0)
         longitude.append(lng or 0.0)
+        badge_id, badge_us = badges.get(pk, no_badge)
+        card_digests.append(card_digest(version, microseconds(updated) if as_datetime else updated, status, cost,
+                                        time_zone, visibility, city, region, badge_id, badge_us, pk in waiting))
+        zone_of.append(zone_numbers.setdefault(time_zone, len(zone_numbers)))
     rank_of = RankOf(ids)
     # Ranks (below 2**31) in 4-byte arrays.
     next_order = array("i", sorted(range(len(ids)), key=next_at.__getitem__))  # stable: ties stay by rank
     by_latitude = array("i", sorted(located, key=latitude.__getitem__))
-    claims = current_claims(key[1]).values_list("group_id", flat=True)
+    meetings = _meeting_bitmaps(rank_of)
     index = FacetIndex(
         key=key, ids=ids, rank_of=rank_of, all=FrozenBitMap(range(len(ids))), terms_by_param=terms_by_param,
         terms={taxonomy.param: _term_bitmaps(taxonomy, rank_of, costs) for taxonomy in TAXONOMIES},
-        remote=FrozenBitMap(remote), accredited=rank_of.ranks(list(claims)), hidden_in_person=FrozenBitMap(hidden),
-        meetings=_meeting_bitmaps(rank_of),
+        remote=FrozenBitMap(remote), accredited=rank_of.ranks(list(badges)), hidden_in_person=FrozenBitMap(hidden),
+        meetings=meetings,
         next_at=next_at, next_order=next_order, next_sorted=array("q", map(next_at.__getitem__, next_order)),
         located=FrozenBitMap(located), public=FrozenBitMap(public), latitude=latitude, longitude=longitude,
         cos_latitude=array("d", map(math.cos, map(math.radians, latitude))),
         by_latitude=by_latitude, latitudes=array("d", map(latitude.__getitem__, by_latitude)),
+        card_digests=card_digests, zone_of=zone_of, zones=list(zone_numbers),
+        scheduled=FrozenBitMap(BitMap.union(BitMap(), *meetings.values())),
     )
     release_memory()
     return index

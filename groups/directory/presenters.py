@@ -119,7 +119,15 @@ def distance_label(group):
     distance = getattr(group, "distance_shown", None)
     if distance is None or not getattr(group, "within_reach", False):
         return None
-    return _distance_words(get_language(), distance, group.place.is_address_public)
+    return distance_words(distance, True, group.place.is_address_public)
+
+
+def distance_words(distance, within_reach, public):
+    """distance_label from the values themselves (a result card built from the search index): None when there is
+    no distance or the group is not within reach."""
+    if distance is None or not within_reach:
+        return None
+    return _distance_words(get_language(), distance, public)
 
 
 def forget_distance_words():

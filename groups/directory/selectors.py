@@ -6,6 +6,7 @@ The search will be rebuilt for speed from an in-memory index (issue 12): filtere
 ordered are the seams, each answerable another way with the same results.
 """
 
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -211,8 +212,21 @@ def facet_counts(params, terms_by_param, total, fast=True):
     return groups
 
 
-def search_groups(querydict, page_size=None):
+@dataclass
+class Listed:
+    """A group of a results page as the search index has it, before any read of the database (search_groups with
+    read=False): its id and, in a place search, what fast_search.annotate_places sets."""
+
+    pk: int
+    distance_shown: float | None = None
+    within_reach: bool = False
+
+
+def search_groups(querydict, page_size=None, *, read=True):
     """Run a search from a query string: results page, facet counts and warnings.
+
+    read=False leaves the page's groups unread (Listed, when answered from the index): the results page builds
+    its cards from the index and reads only the groups whose cards are not cached (groups.directory.cards).
 
     Answered from this worker's facet index (groups.directory.facet_index), with the same results as
     search_groups_sql: one read of the directory version, the keyword's or place's matching ids when not
@@ -230,7 +244,7 @@ def search_groups(querydict, page_size=None):
     paginator = Paginator(fast_search.ordered(search, params, current, fresh),
                           page_size or settings.SEARCH_PAGE_SIZE, allow_empty_first_page=True)
     page = paginator.page(_page_number(params, paginator))
-    page.object_list = groups_in_order(page.object_list)
+    page.object_list = groups_in_order(page.object_list) if read else [Listed(pk) for pk in page.object_list]
     fast_search.annotate_places(page.object_list, search, params)
     facets = [
         FacetGroup(facet.param, facet.label, [FacetOption(term.slug, term.name, term.description, count, chosen)
@@ -251,6 +265,12 @@ def fresh_next_meetings(index, current, now):
     passed = fast_search.passed_next_meetings(index, current, now)
     if len(passed) > MAX_CORRECTED:
         return None
+    return corrected_next_meetings(index, passed, now)
+
+
+def corrected_next_meetings(index, passed, now):
+    """{rank: next meeting in microseconds, NEVER_US for none} for ranks whose stored one has passed, computed
+    from their meetings (two queries) unless the index has it already."""
     # A corrected value stays exact until it passes in turn (see groups.core.next_meetings), so the index keeps
     # it: each group is read again only once its next meeting has passed.
     at = microseconds(now)

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from groups.directory import ical, page_cache, presenters, result_list, sidebar
-from groups.directory.cards import cards_for_groups
+from groups.directory.cards import cards_for_page
 from groups.directory.params import DEFAULT_RADIUS_KM
 from groups.directory.selectors import count_for_query, published_group_or_404, search_groups
 
@@ -14,9 +14,9 @@ RADIUS_CHOICES = [5, 10, 25, 50, 100, 250, 500]
 
 @require_safe
 def group_list(request):
-    result = search_groups(request.GET)
+    result = search_groups(request.GET, read=False)
     chips = presenters.active_chips(result)
-    cards = cards_for_groups(result.page.object_list)
+    cards = cards_for_page(result)
     current_radius = int(result.params.origin.radius_km) if result.params.origin else DEFAULT_RADIUS_KM
     context = {
         "list_url": reverse("groups:list"),  # once, for the form and every link to another search

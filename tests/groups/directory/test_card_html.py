@@ -6,13 +6,15 @@ import zoneinfo
 from unittest import mock
 
 import pytest
+from django.http import QueryDict
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from groups.accreditation.models import AccreditationClaim, AccreditingBody
-from groups.directory import card_html, cards, loading
+from groups.core import directory_version
+from groups.directory import card_html, cards, loading, selectors
 from groups.directory.presenters import GroupCard, MeetingWhen, distance_label, upcoming_meeting
 from groups.models import Cost, Format, Group, GroupType, Language, MeetingTime, Place
 
@@ -177,6 +179,53 @@ def test_cards_read_from_the_database_are_the_templates_cards(make_group, accred
             loading.set_distances([group], origin=origin)
             assert shown[group.pk] == by_templates(group, now, "en")
     assert "km away" in shown[ids[1]] and "Ann &lt;Lee&gt;" in shown[ids[1]]
+
+
+@pytest.mark.django_db
+def test_cards_from_the_search_index_are_the_templates_cards(make_group, accrediting_body, today):
+    """The results page's own path (keys and live parts from the facet index, groups read only for missed cards):
+    every branch the cards from the database cover, and the next meetings the index cannot tell on its own (a
+    stored one that has passed, none stored although a meeting is listed, a zone that is no zone)."""
+    make_group("Plain <b>&</b>", summary="x" * 300)
+    make_group("Hosted", host_name="O'Brien & \"Sons\"", is_demo=True, status=Group.Status.PAUSED,
+               place={"city": "Leeds", "region": "West Yorkshire", "address_visibility": "public",
+                      "latitude": "53.8", "longitude": "-1.55"},
+               meetings=[{"frequency": "weekly", "weekday": 2, "start_time": datetime.time(18)}],
+               claims=[{"body": accrediting_body, "status": "verified", "valid_until": today,
+                        "scope": "facilitator", "facilitator_name": "Ann <Lee>"}])
+    make_group("Waiting", formats=["online"], place={"city": "York", "address_visibility": "on-request"},
+               claims=[{"body": accrediting_body, "status": "claimed"}], time_zone="America/New_York",
+               meetings=[{"frequency": "by-arrangement"}])
+    make_group("Accredited", place={"city": "Hull", "address_visibility": "area-only", "latitude": "53.74",
+                                    "longitude": "-0.33"},
+               claims=[{"body": accrediting_body, "status": "verified", "valid_until": today}])
+    make_group("Passed", formats=["online"], time_zone="Asia/Kolkata",
+               meetings=[{"frequency": "weekly", "weekday": 4, "start_time": datetime.time(9)}])
+    make_group("Unstored", meetings=[{"frequency": "weekly", "weekday": 1, "start_time": datetime.time(9)}])
+    make_group("Nowhere", meetings=[{"frequency": "weekly", "weekday": 5, "start_time": datetime.time(9)}])
+    # Written as refresh_next_meetings and a stored value out of range would leave them, with the version bumped.
+    Group.objects.filter(name="Passed").update(next_meeting_at=timezone.now() - datetime.timedelta(days=3))
+    Group.objects.filter(name="Unstored").update(next_meeting_at=None)
+    Group.objects.filter(name="Nowhere").update(time_zone="Not/A_Zone")
+    directory_version.bump()
+    shown = {}
+    for query in ("", "", "lat=53.79&lng=-1.54&radius=100", "lat=53.79&lng=-1.54&radius=100"):  # cold, then cached
+        result = selectors.search_groups(QueryDict(query), read=False)
+        page = {card.group.pk: card.html for card in cards.cards_for_page(result, language="en")}
+        shown.update(page)
+        now = timezone.now()
+        listed = {entry.pk: entry for entry in result.page.object_list}
+        assert len(page) == len(listed) == (7 if not query else 4)
+        for group in loading.groups_by_id(list(listed)):
+            group.distance_shown, group.within_reach = listed[group.pk].distance_shown, listed[group.pk].within_reach
+            assert page[group.pk] == by_templates(group, now, "en"), group.name
+            # One key for a card however it was found, so the two paths share the cache.
+            index = result.index
+            assert cards.card_key(group, "en", 0) == cards.index_card_key(index, index.rank_of[group.pk], "en", 0)
+    by_name = {group.name: shown[group.pk] for group in Group.objects.all()}
+    assert "km away" in by_name["Hosted"] and "km away" in by_name["Accredited"]
+    assert "km away" in by_name["Hosted"] and "Ann &lt;Lee&gt;" in by_name["Hosted"]
+    assert "Kolkata time" in by_name["Passed"] and "Next meeting" in by_name["Unstored"]
 
 
 def test_the_zone_in_a_meeting_s_words_is_the_group_s():

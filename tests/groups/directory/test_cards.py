@@ -10,10 +10,14 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import formats
 
+from groups.accreditation.seen import claim_seen_token
+from groups.accreditation.services import claim_verify
 from groups.coordination import services
 from groups.directory import cards, loading
-from groups.models import Format, Group
+from groups.directory.facet_index import current_index
+from groups.models import AccreditationClaim, Format, Group
 from tests.groups.coordination.test_coordinate import edit_data
 
 CARD = re.compile(r'<article class="card".*?</article>', flags=re.S)
@@ -61,14 +65,36 @@ class TestQueries:
             page = client.get(f"/groups/{slug}/").content.decode()
         assert "Circle 03" in page and "Accreditation verified" in page and "Every Thursday, 18:00" in page
 
-    def test_a_search_page_reads_the_same_number_of_queries_with_cards_cached(self, client, page_of_groups):
+    def test_a_search_page_with_every_card_cached_reads_no_group(self, client, page_of_groups):
         client.get("/groups/")  # the worker's search index is built on its first search (groups.directory.facet_index)
         caches["cards"].clear()
         with CaptureQueriesContext(connection) as cold:
             client.get("/groups/")
         with CaptureQueriesContext(connection) as warm:
             client.get("/groups/")
-        assert len(warm) == len(cold) - 1  # the cards' many-valued query, no more
+        # Cold: the search's own read of the directory version, then the missed cards' two queries
+        # (loading.groups_by_id); warm: the version only, the keys and the next meetings come from the index.
+        assert len(cold) == 3 and len(warm) == 1
+        assert "groups_group" not in warm.captured_queries[0]["sql"]
+
+
+    def test_a_page_mixing_cached_and_missed_cards_shows_every_card_in_order(self, client, page_of_groups):
+        cold = client.get("/groups/").content.decode()
+        index = current_index()
+        generation = caches["cards"].get(cards.GENERATION_KEY, 0)
+        dropped = page_of_groups[::3]
+        for pk in dropped:
+            assert caches["cards"].delete(cards.index_card_key(index, index.rank_of[pk], "en", generation))
+        cards.card_cache_stats(reset=True)
+        reads = mock.patch.object(loading, "groups_by_id", wraps=loading.groups_by_id)
+        with CaptureQueriesContext(connection) as mixed, reads as read:
+            page = client.get("/groups/").content.decode()
+        assert page == cold
+        assert re.findall(r">(Circle \d\d)</a>", page) == [f"Circle {number:02d}" for number in range(20)]
+        assert cards.card_cache_stats() == {"hits": 20 - len(dropped), "misses": len(dropped)}
+        # The version, then the missed groups and only them (loading.groups_by_id's two queries).
+        assert len(mixed) == 3
+        read.assert_called_once_with(dropped)
 
 
 class TestWhatACardShows:
@@ -117,8 +143,25 @@ class TestACachedCardFollowsItsGroup:
 
     def test_pausing_shows_on_the_card(self, client, page_of_groups):
         client.get("/groups/")
-        Group.objects.filter(pk=page_of_groups[0]).update(status=Group.Status.PAUSED)
+        # The status alone (no new version or last save): a card's key follows it. Every write of the site sends
+        # a signal or bumps the directory version itself (groups.core.directory_version), as search results need.
+        group = Group.objects.get(pk=page_of_groups[0])
+        group.status = Group.Status.PAUSED
+        group.save(update_fields=["status"])
         assert "Not taking new members" in card_of(client.get("/groups/").content.decode(), "Circle 00")
+
+    def test_a_verified_claim_shows_on_the_card(self, client, page_of_groups, make_user, today):
+        reviewer = make_user("reviewer@example.org", staff=True, mfa=True)
+        before = card_of(client.get("/groups/").content.decode(), "Circle 00")
+        waiting = AccreditationClaim.objects.get(group_id=page_of_groups[0], status="claimed")
+        next_year = today + datetime.timedelta(days=400)
+        claim_verify(claim=waiting, reviewer=reviewer, seen=claim_seen_token(waiting), checked_how="body-contact",
+                     valid_until=next_year)
+        after = card_of(client.get("/groups/").content.decode(), "Circle 00")
+        # The badge is the claim valid longest: now the one just verified.
+        assert formats.date_format(today, "j F Y") in before and formats.date_format(next_year, "j F Y") in after
+        assert formats.date_format(next_year, "j F Y") not in card_of(client.get("/groups/").content.decode(),
+                                                                      "Circle 01")
 
     def test_a_claim_past_its_last_valid_day_loses_its_badge(self, client, page_of_groups, today):
         assert "Accreditation verified" in card_of(client.get("/groups/").content.decode(), "Circle 00")

@@ -82,3 +82,18 @@ def test_at_most_8_queries_per_search(client, taxonomy):
     call_command("generate_groups", count=10, seed=3, verbosity=0)
     for search, count in measure(client).items():
         assert count <= BUDGET, search
+
+
+def test_a_page_whose_cards_are_cached_reads_no_group(client, taxonomy):
+    """The results page takes its cards' keys and live parts from the index (groups.directory.cards): with every
+    card cached, it costs the search's own queries, not the two of the page's groups."""
+    call_command("generate_groups", count=300, seed=4, verbosity=0)
+    client.get("/groups/?q=warm")
+    for search in SEARCHES[:-1]:  # the HTML pages: the JSON reads its groups as before
+        client.get(search)  # the words' matches, read once per version
+        cold = queries(client, search)  # no card cached
+        with CaptureQueriesContext(connection) as warm:
+            shown = client.get(search).content.decode().count('<article class="card"')
+        assert len(warm) == (cold - 2 if shown else cold), search
+        assert not any('FROM "groups_group"' in query["sql"] and '"groups_group"."name"' in query["sql"]
+                       for query in warm.captured_queries), search
