@@ -34,7 +34,7 @@ class CSPMiddleware(DjangoCSPMiddleware):
             if value and header not in response:
                 response[header] = value
         # As django-csp does: a nonce asked for after the header was written could never be used.
-        setattr(request, "csp_nonce", CheckableLazyObject(self._csp_nonce_post_response))
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
 
     @staticmethod
