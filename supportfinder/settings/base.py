@@ -47,7 +47,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # --- perf (issue 12): gzip for public pages only: never one with a CSRF token, a cookie or a signed-in user.
     "supportfinder.compression.PublicGZipMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the policy built once per worker (supportfinder.content_policy).
+    "supportfinder.content_policy.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
