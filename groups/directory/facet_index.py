@@ -44,10 +44,9 @@ NEVER = float("inf")  # a distance for a group that may not be located: after ev
 NEVER_US = 2**63 - 1
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Results of keyword and place searches kept per index (so per version): the most recently used win, up to
-# this many entries and about this many bytes in all (an order over every group is 12 bytes a group), so a
-# worker's memory stays bounded whatever visitors search for.
+# this many entries and about settings.SEARCH_CACHE_BYTES in all (an order over every group is 12 bytes a
+# group), so a worker's memory stays bounded whatever visitors search for.
 CACHE_SIZE = 256
-CACHE_BYTES = 16 * 1024 * 1024
 
 
 def microseconds(moment):
@@ -81,7 +80,8 @@ def weight(value):
 class LRU:
     """A least-recently-used cache (keyword and place searches of one index), bounded by entries and bytes."""
 
-    def __init__(self, size=CACHE_SIZE, budget=CACHE_BYTES):
+    def __init__(self, size=CACHE_SIZE, budget=None):
+        budget = settings.SEARCH_CACHE_BYTES if budget is None else budget
         self.size, self.budget, self.items, self.used = size, budget, OrderedDict(), 0
 
     def get(self, key, compute):

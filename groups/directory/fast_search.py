@@ -261,7 +261,7 @@ SPARSE = 16
 def positions(order, size):
     """rank -> its position in `order` (an array over every rank, 4 bytes each: a dict would take 25 times that);
     ranks not in the order get one after all of it."""
-    found = array("l", [len(order)]) * size
+    found = array("i", [len(order)]) * size
     for position, rank in enumerate(order):
         found[rank] = position
     return found
