@@ -106,19 +106,22 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Requests a new app-server worker answers in-process before its first visitor (supportfinder.warmup).
 WARM_UP_PATHS = env.list("WARM_UP_PATHS", default=["/groups/", "/groups/?near=London", "/types/therapeutic/"])
 # Rendered result cards (groups.directory.cards), keyed by each group's content: in the shared cache when
-# CACHE_URL names one (Redis), otherwise in this worker's memory, bounded so a worker stays small (about
-# 2 KB a card: CARD_CACHE_ENTRIES 5,000 is about 10 MB).
+# CACHE_URL names one (Redis), otherwise in this worker's memory, bounded so a worker stays small. A worker's own
+# keeps its values compressed (supportfinder.cache: zlib level LOCAL_CACHE_COMPRESS_LEVEL, 0 stores them as
+# Django's LocMemCache does): a card is about 800 bytes pickled, 300 compressed, so CARD_CACHE_ENTRIES 5,000 is
+# about 2.5 MB with the keys.
 CACHES["cards"] = {**CACHES["default"], "KEY_PREFIX": "cards", "TIMEOUT": 7 * 24 * 3600}
-if CACHES["cards"]["BACKEND"].endswith("LocMemCache"):
-    CACHES["cards"].update(LOCATION="cards", OPTIONS={"MAX_ENTRIES": env.int("CARD_CACHE_ENTRIES", default=5000),
-                                                      "CULL_FREQUENCY": 4})
-
-# A group's public page (groups.directory.page_cache): the same, its content about 10 KB; PAGE_CACHE_ENTRIES bounds
-# a worker's own (about 10 MB at the default).
+# A group's public page (groups.directory.page_cache): the same, its content about 6 KB pickled, 2 KB compressed;
+# PAGE_CACHE_ENTRIES bounds a worker's own (about 2 MB at the default).
 CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages", "TIMEOUT": 7 * 24 * 3600}
-if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
-    CACHES["pages"].update(LOCATION="pages", OPTIONS={"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=1000),
-                                                      "CULL_FREQUENCY": 4})
+_local_compress_level = env.int("LOCAL_CACHE_COMPRESS_LEVEL", default=1)
+for _alias, _entries in (("cards", env.int("CARD_CACHE_ENTRIES", default=5000)),
+                         ("pages", env.int("PAGE_CACHE_ENTRIES", default=1000))):
+    if CACHES[_alias]["BACKEND"].endswith("LocMemCache"):
+        CACHES[_alias].update(LOCATION=_alias, OPTIONS={"MAX_ENTRIES": _entries, "CULL_FREQUENCY": 4})
+        if _local_compress_level:
+            CACHES[_alias]["BACKEND"] = "supportfinder.cache.CompressedLocMemCache"
+            CACHES[_alias]["OPTIONS"]["COMPRESS_LEVEL"] = _local_compress_level
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
