@@ -108,11 +108,11 @@ WARM_UP_PATHS = env.list("WARM_UP_PATHS", default=["/groups/", "/groups/?near=Lo
 # Rendered result cards (groups.directory.cards), keyed by each group's content: in the shared cache when
 # CACHE_URL names one (Redis), otherwise in this worker's memory, bounded so a worker stays small. A worker's own
 # keeps its values compressed (supportfinder.cache: zlib level LOCAL_CACHE_COMPRESS_LEVEL, 0 stores them as
-# Django's LocMemCache does): a card is about 800 bytes pickled, 300 compressed, so CARD_CACHE_ENTRIES 5,000 is
-# about 2.5 MB with the keys.
+# Django's LocMemCache does): a card is about 800 bytes pickled, 430 compressed, so CARD_CACHE_ENTRIES 5,000 is
+# about 3.5 MB with the keys.
 CACHES["cards"] = {**CACHES["default"], "KEY_PREFIX": "cards", "TIMEOUT": 7 * 24 * 3600}
-# A group's public page (groups.directory.page_cache): the same, its content about 6 KB pickled, 2 KB compressed;
-# PAGE_CACHE_ENTRIES bounds a worker's own (about 2 MB at the default).
+# A group's public page (groups.directory.page_cache): the same, its content about 6.3 KB pickled, 2.4 KB
+# compressed; PAGE_CACHE_ENTRIES bounds a worker's own (about 2.7 MB at the default).
 CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages", "TIMEOUT": 7 * 24 * 3600}
 _local_compress_level = env.int("LOCAL_CACHE_COMPRESS_LEVEL", default=1)
 for _alias, _entries in (("cards", env.int("CARD_CACHE_ENTRIES", default=5000)),
