@@ -16,6 +16,7 @@ it differs.
 import ctypes
 import ctypes.util
 import gc
+import math
 import threading
 import time
 from array import array
@@ -39,14 +40,17 @@ from groups.core.models.querysets import ON_REQUEST, PUBLIC
 from groups.core.vocabulary import BY_ARRANGEMENT, TAXONOMIES, TIMES_OF_DAY, WEEKDAY_SLUGS
 
 EMPTY = FrozenBitMap()
-NEVER = float("inf")  # a distance for a group that may not be located: after every real one
 # No next meeting, in microseconds: after every real one, and an integer so it fits the index's int64 arrays.
 NEVER_US = 2**63 - 1
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Results of keyword and place searches kept per index (so per version): the most recently used win, up to
-# this many entries and about settings.SEARCH_CACHE_BYTES in all (an order over every group is 12 bytes a
-# group), so a worker's memory stays bounded whatever visitors search for.
+# this many entries and about this many bytes in each cache (a keyword's order over every group is 8 bytes a
+# group: its ranks and their positions), so a worker's memory stays bounded whatever visitors search for.
 CACHE_SIZE = 256
+CACHE_BYTES = 16 * 1024 * 1024
+# Orders by distance, apart so that neither keyword nor place sets evict them: 8 bytes per located group that
+# meets remotely and 4 per group within reach, a place (250 KB at 100,000 groups: 32 places fit).
+DISTANCE_CACHE_BYTES = 8 * 1024 * 1024
 
 
 def microseconds(moment):
@@ -80,8 +84,7 @@ def weight(value):
 class LRU:
     """A least-recently-used cache (keyword and place searches of one index), bounded by entries and bytes."""
 
-    def __init__(self, size=CACHE_SIZE, budget=None):
-        budget = settings.SEARCH_CACHE_BYTES if budget is None else budget
+    def __init__(self, size=CACHE_SIZE, budget=CACHE_BYTES):
         self.size, self.budget, self.items, self.used = size, budget, OrderedDict(), 0
 
     def get(self, key, compute):
@@ -163,12 +166,14 @@ class FacetIndex:
     public: FrozenBitMap  # of those, the ones with a public address (distance to 0.1 km)
     latitude: array  # rank -> search latitude (0.0 where not located)
     longitude: array  # rank -> search longitude
+    cos_latitude: array  # rank -> cos(radians(latitude)), the haversine's factor for the group's end
     by_latitude: array  # ranks of located groups by latitude
     latitudes: array  # their latitudes, for bisecting a band
     # rank -> (next meeting, when computed), for groups whose stored next meeting has passed
     corrected: dict = field(default_factory=dict)
     keyword_cache: LRU = field(default_factory=LRU)
     place_cache: LRU = field(default_factory=LRU)
+    distance_cache: LRU = field(default_factory=lambda: LRU(budget=DISTANCE_CACHE_BYTES))
 
     def point(self, rank):
         """(latitude, longitude, public address) of a group that may be located, or None."""
@@ -291,8 +296,9 @@ def build(key):
         latitude.append(lat or 0.0)
         longitude.append(lng or 0.0)
     rank_of = RankOf(ids)
-    next_order = array("q", sorted(range(len(ids)), key=next_at.__getitem__))  # stable: ties stay by rank
-    by_latitude = array("q", sorted(located, key=latitude.__getitem__))
+    # Ranks (below 2**31) in 4-byte arrays.
+    next_order = array("i", sorted(range(len(ids)), key=next_at.__getitem__))  # stable: ties stay by rank
+    by_latitude = array("i", sorted(located, key=latitude.__getitem__))
     claims = current_claims(key[1]).values_list("group_id", flat=True)
     index = FacetIndex(
         key=key, ids=ids, rank_of=rank_of, all=FrozenBitMap(range(len(ids))), terms_by_param=terms_by_param,
@@ -301,6 +307,7 @@ def build(key):
         meetings=_meeting_bitmaps(rank_of),
         next_at=next_at, next_order=next_order, next_sorted=array("q", map(next_at.__getitem__, next_order)),
         located=FrozenBitMap(located), public=FrozenBitMap(public), latitude=latitude, longitude=longitude,
+        cos_latitude=array("d", map(math.cos, map(math.radians, latitude))),
         by_latitude=by_latitude, latitudes=array("d", map(latitude.__getitem__, by_latitude)),
     )
     release_memory()

@@ -20,7 +20,7 @@ from pyroaring import BitMap, FrozenBitMap
 from groups.core import geo
 from groups.core.models import Group
 from groups.core.search import TERM_BONUS, analyse_keywords, text_matches, text_ranks, uses_full_text_search
-from groups.directory.facet_index import EMPTY, NEVER, microseconds
+from groups.directory.facet_index import EMPTY, microseconds
 from groups.directory.params import FACETS
 
 
@@ -76,7 +76,7 @@ def keyword_order(index, words):
         else:
             rows = Group.objects.published().matching(words).ranked(words).order_by().values_list("pk", "relevance")
         keyed = sorted((-relevance, rank) for pk, relevance in rows if (rank := get(pk)) is not None)
-        order = array("q", (rank for _relevance, rank in keyed))
+        order = array("i", (rank for _relevance, rank in keyed))
         return order, positions(order, len(index.ids))
     return index.keyword_cache.get(("rank", words), compute)
 
@@ -267,42 +267,59 @@ def positions(order, size):
     return found
 
 
-def following(order, position):
-    """An order for sections following a list of ranks (relevance, with positions() of it): the list
-    filtered and stopped at the slice's end, or a sparse section sorted by position."""
+def following(order, key):
+    """An order for sections following a list of ranks (relevance, by distance), key(rank) giving a rank's place
+    in it: the list filtered and stopped at the slice's end, or a sparse section sorted by key."""
     def ranks(section, start, stop):
         if len(section) * SPARSE < len(order):
-            return sorted(section, key=position.__getitem__)[start:stop]
+            return sorted(section, key=key)[start:stop]
         return list(islice((rank for rank in order if rank in section), start, stop))
     return ranks
 
 
-def distance_order(index, origin, reach, within):
-    """The groups within reach (within=True), or those listed for needing no travel, by (distance shown, rank),
-    and positions() of it: computed once per place and version, then filtered per search like relevance.
+def distance_order(index, origin, reach):
+    """The groups within reach by (distance shown, rank), as following() takes it: computed once per place,
+    radius and version, then filtered per search like relevance."""
+    distances = reach.distance  # every group within reach has its distance there
 
-    The no-travel order covers every group that meets remotely, within reach or not, so it does not depend on
-    the radius: one computation per place serves every radius (the search keeps only its own section)."""
-    if within:
-        def compute():
-            distances = reach.distance  # every group within reach has its distance there
-            order = array("q", (rank for _key, rank in sorted((distances[rank], rank) for rank in reach.within)))
-            return order, positions(order, len(index.ids))
-        return index.place_cache.get(("by distance", True, origin.latitude, origin.longitude, origin.radius_km),
-                                     compute)
+    def key(rank):
+        return distances[rank], rank
 
-    def compute_remote():
+    def compute():
+        return array("i", sorted(reach.within, key=key))
+    order = index.distance_cache.get(("within", origin.latitude, origin.longitude, origin.radius_km), compute)
+    return following(order, key)
+
+
+def no_travel_order(index, origin):
+    """The located groups that meet remotely by (distance shown, rank), as following() takes it: computed once
+    per place and version. Those outside the radius are the no-travel section's groups that have a distance (the
+    others follow them by rank), and the order does not depend on the radius: one serves every radius.
+
+    The distance is distance_km's and the rounding shown()'s, written out in the loop with the same operations
+    in the same order (so the same values, bit for bit), with each group's cos(radians(latitude)) read from the
+    index: about 2.5 times faster than calling them for each of the tens of thousands of groups."""
+    def compute():
         lat, lng = origin.latitude, origin.longitude
-        latitudes, longitudes, located, public = index.latitude, index.longitude, index.located, index.public
-        keyed = []
-        for rank in index.remote:
-            if rank in located:
-                keyed.append((shown(distance_km(lat, lng, latitudes[rank], longitudes[rank]), rank in public), rank))
-            else:
-                keyed.append((NEVER, rank))
-        order = array("q", (rank for _key, rank in sorted(keyed)))
-        return order, positions(order, len(index.ids))
-    return index.place_cache.get(("no travel by distance", origin.latitude, origin.longitude), compute_remote)
+        radians, sin, asin, sqrt = math.radians, math.sin, math.asin, math.sqrt
+        cos_origin, diameter = math.cos(radians(lat)), 2 * geo.EARTH_RADIUS_KM
+        latitudes, longitudes, cosines, public = index.latitude, index.longitude, index.cos_latitude, index.public
+        ranks = array("i", index.remote & index.located)
+        shown_km = array("d")
+        for rank in ranks:
+            a = (sin(radians(latitudes[rank] - lat) / 2) ** 2
+                 + cos_origin * cosines[rank] * sin(radians(longitudes[rank] - lng) / 2) ** 2)
+            distance = diameter * asin(sqrt(a))
+            shown_km.append(round(distance * 10.0) / 10.0 if rank in public else max(1.0, float(round(distance))))
+        # Sorted by the shown distance alone: the sort is stable and the ranks ascending, so ties stay by rank.
+        by_distance = sorted(range(len(ranks)), key=shown_km.__getitem__)
+        position = array("i", bytes(4 * len(ranks)))  # i-th of the ranks -> its position in the order
+        for place, i in enumerate(by_distance):
+            position[i] = place
+        return array("i", map(ranks.__getitem__, by_distance)), position
+    order, position = index.distance_cache.get(("no travel", origin.latitude, origin.longitude), compute)
+    members = index.remote & index.located
+    return following(order, lambda rank: position[members.rank(rank) - 1])
 
 
 def passed_next_meetings(index, current, now):
@@ -339,19 +356,23 @@ def ordered(search, params, current, fresh=None):
     index = search.index
     if params.sort == "distance":  # only with a place (groups.directory.params._parse_sort)
         near = current & search.reach.within
+        far = current - near
+        located = far & index.located
 
-        def by_distance(within):
-            # Worked out only when the page reaches the section: the no-travel order costs a distance for every
-            # group that meets remotely, and most pages of a place search end within reach.
-            def ranks(section, start, stop):
-                return following(*distance_order(index, params.origin, search.reach, within=within))(
-                    section, start, stop)
-            return ranks
-        return Ordered(index, [(near, by_distance(True)), (current - near, by_distance(False))])
+        # Orders worked out only when the page reaches their section: the no-travel one costs a distance for
+        # every located group that meets remotely, and many pages of a place search end within reach. Those
+        # that may not be located have no distance and come last, by rank, as the SQL's nulls last.
+        def within_reach_order(section, start, stop):
+            return distance_order(index, params.origin, search.reach)(section, start, stop)
+
+        def no_travel(section, start, stop):
+            return no_travel_order(index, params.origin)(section, start, stop)
+        return Ordered(index, [(near, within_reach_order), (located, no_travel), (far - located, by_rank)])
     if params.sort == "relevance" and searches_nothing(params.q):
         order = by_rank  # every group ties at relevance 0: by name and id, as the index is numbered
     elif params.sort == "relevance":
-        order = following(*keyword_order(index, params.q))
+        words_order, position = keyword_order(index, params.q)
+        order = following(words_order, position.__getitem__)
     elif params.sort == "next":
         order = by_next_meeting(index, fresh or {})
     else:

@@ -64,13 +64,14 @@ def groups_by_id(ids, *, many=True, detail=False, today=None):
 
 def published_group_page(slug, today=None, *, many=True):
     """The published group at this slug with everything its page shows, in two queries; None when there is none.
-    many=False reads only the first (the second is attach_many_valued's, for when the page is not cached)."""
-    query = prepared(("page",), _page_query)
+    many=False reads only the first (the second is attach_many_valued's, for when the page is not cached). Both
+    are planned once per connection (prepared.Prepared's planned_once): planning them cost more than running them."""
+    query = prepared(("page",), _page_query, planned_once=True)
     found = query.instances(text=slug)
     if not found:
         return None
     if many:
-        attach_many_valued(found, today or timezone.localdate())
+        attach_many_valued(found, today or timezone.localdate(), planned_once=True)
     return found[0]
 
 
@@ -151,9 +152,9 @@ def _instance(model, values):
                          [field.to_python(values[field.attname]) for field in fields])
 
 
-def attach_many_valued(groups, today=None):
+def attach_many_valued(groups, today=None, *, planned_once=False):
     """Read query 2 for the groups and set its rows on them as Django's prefetching would (none for groups that
-    have them already)."""
+    have them already); planned_once for a group's page (see published_group_page)."""
     today = today or timezone.localdate()
     by_id = {group.pk: group for group in groups if not has_many_valued(group)}
     if not by_id:
@@ -162,7 +163,8 @@ def attach_many_valued(groups, today=None):
     meetings = {group_id: [] for group_id in by_id}
     claims = {(kind, group_id): [] for kind in (CURRENT_CLAIMS, WAITING_CLAIMS) for group_id in by_id}
     bodies = {}
-    query = prepared(("many", len(by_id), today), lambda: _many_valued_query(placeholder_ids(len(by_id)), today))
+    query = prepared(("many", len(by_id), today, planned_once),
+                     lambda: _many_valued_query(placeholder_ids(len(by_id)), today), planned_once=planned_once)
     for kind, group_id, row_id, *text in query.rows(ids=list(by_id)):
         if kind < len(M2M_FIELDS):
             terms[kind, group_id].append(_term(TAXONOMY_BY_FIELD[M2M_FIELDS[kind]].model, row_id, text))

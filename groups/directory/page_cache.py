@@ -8,14 +8,15 @@ groups/group_detail.html renders is the reference: this module gives the same by
 - The frame: base.html around the page (quick exit, header, footer). For a visitor who is not signed in and has
   no message waiting it reads nothing of the request but the language and the page's kind, so it is rendered
   once per worker for those (with markers where the title, description and content go) and reused.
-- The content (groups/_group_detail_content.html): cached in the "pages" cache under a key that changes with
-  anything it shows: every field the first query read of the group, its cost and its place, whether it has an
-  active coordinator, the directory version's token (it changes with every write the page can show: meetings,
-  terms, accreditation claims, places), today's date (a badge lapses at midnight), the cards'
-  generation (an accrediting body renamed), the language, the templates' and settings' digest, and what depends
-  on the clock: the next meeting, whether to say "ask the group", whether there is a calendar file, whether the
-  listing is stale. The clock's part comes from the stored next meeting (Group.next_meeting_at) when it can, as
-  result cards do, so a page found in the cache costs the one query; when it cannot, from the meetings.
+- The content (groups/_group_detail_content.html, built in Python by groups.directory.page_html): cached in the
+  "pages" cache under a key that changes with anything it shows: every field the first query read of the group,
+  its cost and its place, whether it has an active coordinator, the directory version's token (it changes with
+  every write the page can show: meetings, terms, accreditation claims, places), today's date (a badge lapses at
+  midnight), the cards' generation (an accrediting body renamed), the language, the digest of the templates, the
+  code and the settings, and what depends on the clock: the next meeting, whether to say "ask the group", whether
+  there is a calendar file, whether the listing is stale. The clock's part comes from the stored next meeting
+  (Group.next_meeting_at) when it can, as result cards do, so a page found in the cache costs the one query; when
+  it cannot, from the meetings.
 - The title and description: the group's name and summary, escaped as the template escapes them.
 
 Anyone signed in, or with a message waiting, gets the page rendered afresh from the template: their header
@@ -25,6 +26,7 @@ of the content are counted per worker (page_cache_stats) for the benchmark.
 
 import functools
 import hashlib
+import pathlib
 import re
 
 from django.conf import settings
@@ -40,7 +42,7 @@ from django.utils import timezone, translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from groups.directory import helplines, loading
+from groups.directory import card_html, helplines, loading, page_html
 from groups.directory.cards import GENERATION_KEY, HitCounter, card_cache
 from groups.directory.presenters import group_page, listing_is_stale, upcoming_meeting
 
@@ -76,12 +78,12 @@ def page_response(request, group):
     """The group's page, as render(request, PAGE_TEMPLATE, ...) gives it (group read with many=False)."""
     now = timezone.now()
     if not _shared_view(request):
-        loading.attach_many_valued([group])
+        loading.attach_many_valued([group], planned_once=True)
         return render(request, PAGE_TEMPLATE, {"group": group, "page": group_page(group, now)})
     page = None
     live = stored_live_state(group, now)
     if live is None:  # the stored next meeting cannot say: the meetings can
-        loading.attach_many_valued([group])
+        loading.attach_many_valued([group], planned_once=True)
         page = group_page(group, now)
         live = live_state(page)
     language = translation.get_language()
@@ -91,9 +93,9 @@ def page_response(request, group):
     if content is None:
         _stats.add(misses=1)
         if page is None:
-            loading.attach_many_valued([group])
+            loading.attach_many_valued([group], planned_once=True)
             page = group_page(group, now)
-        content = get_template(CONTENT_TEMPLATE).render({"group": group, "page": page}, request)
+        content = page_html.content_html(request, group, page)
         # Stored only when the key's clock part is the one the content was drawn with (a stored next meeting
         # that disagreed with the meetings would otherwise keep this content past its time).
         if live_state(page) == live:
@@ -152,9 +154,9 @@ def _values(instance):
 
 @functools.cache
 def deployment_stamp():
-    """A digest of what every page shares beyond the group: the templates' source, the helplines file, the settings
-    the page reads and the static files' addresses, so a deployment that changes any of them never serves old
-    pages from a shared cache."""
+    """A digest of what every page shares beyond the group: the templates' source, the code that builds the
+    content, the helplines file, the settings the page reads and the static files' addresses, so a deployment that
+    changes any of them never serves old pages from a shared cache."""
     digest = hashlib.blake2b(digest_size=6)
     for name in TEMPLATES:
         with open(get_template(name).origin.name, "rb") as source:
@@ -162,6 +164,9 @@ def deployment_stamp():
         digest.update(text)
         for path in re.findall(rb"{% static '([^']+)' %}", text):
             digest.update(static(path.decode()).encode())
+    # The code that builds the content (and the badge it shares with result cards), as the templates are.
+    for module in (page_html, card_html):
+        digest.update(pathlib.Path(module.__file__).read_bytes())
     if helplines.FIXTURE.exists():
         digest.update(helplines.FIXTURE.read_bytes())
     digest.update(repr((settings.HELP_NOW_TEXT, settings.QUICK_EXIT_URL, settings.STALE_NOTICE_DAYS,
@@ -200,6 +205,7 @@ def _forget(**kwargs):
     """Settings changed (tests): frames and the stamp were made with the old ones."""
     _frames.clear()
     deployment_stamp.cache_clear()
+    page_html.forget()
 
 
 setting_changed.connect(_forget, dispatch_uid="page-cache-settings")

@@ -241,11 +241,6 @@ SEARCH_PAGE_SIZE = 20
 # made through another worker or server reaches this one's searches within this many seconds (a worker's own
 # writes at once). 0 reads it for every search.
 SEARCH_VERSION_CHECK_SECONDS = env.float("SEARCH_VERSION_CHECK_SECONDS", default=0.5)
-# Keyword and place results kept per worker for the search index (facet_index.LRU): about this many bytes in each
-# of its two caches, most recently used kept. An order over every group costs 12 bytes a group (1.2 MB at
-# 100,000 groups); 8 MB keeps the 16 keywords and 24 places of the load test's mix as 16 MB did before the
-# positions array went from 8 to 4 bytes a group (issue 12: a worker <= 150 MB RSS).
-SEARCH_CACHE_BYTES = env.int("SEARCH_CACHE_BYTES", default=8 * 1024 * 1024)
 # An app-server worker's malloc (supportfinder.memory): blocks of at least MALLOC_MMAP_THRESHOLD_BYTES get their
 # own mapping, given back when freed (glibc would otherwise raise that threshold and keep them in its heap), and
 # once RSS grew by MALLOC_TRIM_GROWTH_BYTES since the last trim, the end of a request gives free heap pages back.

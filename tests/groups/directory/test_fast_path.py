@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.http import QueryDict
 from django.utils import timezone
 
-from groups.core import next_meetings
+from groups.core import geo, next_meetings
 from groups.core.models import Group
 from groups.directory.params import parse_search_params
 from groups.directory.selectors import (
@@ -281,3 +281,64 @@ def test_the_same_order_for_every_sort_over_all_pages(mixed_directory):
         fast = search_groups(QueryDict(query), page_size=1000)
         reference = search_groups_sql(QueryDict(query), page_size=1000)
         assert outcome(fast) == outcome(reference), query
+
+
+# Sort by distance, past the groups within reach: groups that meet remotely, by the distance each card shows.
+# Their distances fall on either side of a rounding boundary, so an order by the unrounded distance, or rounded
+# the other way (whole km for a public address, tenths for an area, an area nearer than 1 km shown as 0), differs.
+ORIGIN = (53.80, -1.55)  # "Use my location" keeps two decimals
+# name -> (public address km due north of the origin) or (area: a point of the 5 km grid cell it is snapped to,
+# as steps of about 5 km north and east, its centre that many km from the origin)
+BOUNDARIES = {
+    "Remote 01 area": ("area-only", (0, 0)),  # 0.211 km: shown 1, after 0.7
+    "Remote 02 public": ("public", 0.7),
+    "Remote 03 public": ("public", 5.13),  # 5.1: after the area's 5, though nearer than its 5.415
+    "Remote 04 area": ("area-only", (-1, -1)),  # 5.415 km: 5
+    "Remote 05 area": ("area-only", (1, 0)),  # 5.722 km: 6, after 5.9 though nearer
+    "Remote 06 public": ("public", 5.93),
+    "Remote 07 area": ("area-only", (2, 0)),  # 10.207 km: 10, a tie with the next, kept by name
+    "Remote 08 area": ("area-only", (-2, 0)),  # 9.796 km: 10
+    "Remote 09 public": ("public", 12.04),  # 12.0, a tie with the next, kept by name
+    "Remote 10 public": ("public", 11.96),
+}
+# A pair on either side of a boundary and a tie, each filed under a type of its own: searched for, a section small
+# enough to be sorted by itself (fast_search.SPARSE) rather than read off the whole order.
+FILED = {"Remote 03 public": "educational", "Remote 04 area": "educational", "Remote 09 public": "therapeutic",
+         "Remote 10 public": "therapeutic"}
+SHOWN_ORDER = ["Remote 02 public", "Remote 01 area", "Remote 04 area", "Remote 03 public", "Remote 06 public",
+               "Remote 05 area", "Remote 07 area", "Remote 08 area", "Remote 09 public", "Remote 10 public"]
+
+
+@pytest.fixture
+def rounding_boundaries(make_group):
+    for name, (visibility, where) in BOUNDARIES.items():
+        if visibility == "public":
+            lat, lng = ORIGIN[0] + where / geo.KM_PER_DEGREE_LATITUDE, ORIGIN[1]
+        else:
+            lat, lng = ORIGIN[0] + where[0] * 0.045, ORIGIN[1] + where[1] * 0.075
+        make_group(name, formats=("online",), types=("community-based", *filter(None, [FILED.get(name)])),
+                   place={"latitude": round(lat, 6), "longitude": round(lng, 6), "address_visibility": visibility})
+    rng = random.Random(3)
+    for number in range(60):  # around Leeds and York, some with no point to measure from
+        place = {"latitude": round(rng.uniform(53.7, 54.0), 6), "longitude": round(rng.uniform(-1.7, -1.0), 6),
+                 "address_visibility": rng.choice(["public", "area-only", "area-only", "on-request"])}
+        make_group(f"Remote padding {number:02d}", formats=("phone",), place=place if number % 7 else None)
+
+
+@pytest.mark.django_db
+def test_no_travel_groups_are_ordered_by_the_distance_shown_on_either_side_of_rounding(rounding_boundaries):
+    from groups.directory.fast_search import SPARSE
+    from groups.directory.selectors import search_groups_sql
+
+    located = Group.objects.filter(meets_remotely=True, place__search_latitude__isnull=False).exclude(
+        place__address_visibility="on-request")
+    assert located.count() > 2 * SPARSE  # so a search for a type filed above takes the sparse path
+    where = f"lat={ORIGIN[0]:.2f}&lng={ORIGIN[1]:.2f}&radius=0.1&sort=distance"
+    names = dict(Group.objects.values_list("pk", "name"))
+    for query, page_size in [(where, 1000), (where, 3), (f"{where}&page=4", 3), (f"{where}&type=educational", 20),
+                             (f"{where}&type=therapeutic", 20), (f"{where}&type=educational,therapeutic", 1)]:
+        fast = outcome(search_groups(QueryDict(query), page_size=page_size))
+        assert fast == outcome(search_groups_sql(QueryDict(query), page_size=page_size)), query
+    every = outcome(search_groups(QueryDict(where), page_size=1000))
+    assert [names[pk] for pk in every["ids"] if names[pk] in BOUNDARIES] == SHOWN_ORDER
+    assert not any(within for _distance, within in every["distances"])  # all in the no-travel section

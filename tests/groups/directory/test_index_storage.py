@@ -4,14 +4,17 @@ RankOf (group id -> rank in an array indexed by id, or a dict when ids are spars
 of keyword and place orders: the search's results depend on both, and neither touches the database.
 """
 
+import math
 from array import array
+from types import SimpleNamespace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pyroaring import BitMap
+from pyroaring import BitMap, FrozenBitMap
 
 from groups.directory.facet_index import LRU, RankOf, weight
-from groups.directory.fast_search import positions
+from groups.directory.fast_search import distance_km, no_travel_order, positions, shown
+from groups.directory.params import Origin
 
 
 @settings(max_examples=200, deadline=None)
@@ -55,5 +58,30 @@ def test_the_order_cache_keeps_one_entry_however_large():
 
 
 def test_positions_give_each_rank_its_place_in_the_order_and_the_rest_after_it():
-    found = positions(array("q", [4, 0, 2]), 6)
+    found = positions(array("i", [4, 0, 2]), 6)
     assert [found[rank] for rank in range(6)] == [1, 3, 2, 3, 0, 3]
+    assert found.itemsize == 4  # a rank's position: 4 bytes, as the cache's budget counts them
+
+
+@settings(max_examples=60, deadline=None)
+@given(origin=st.tuples(st.floats(-60, 60), st.floats(-179, 179)),
+       points=st.lists(st.tuples(st.floats(-0.3, 0.3), st.floats(-0.3, 0.3),
+                                 st.sampled_from(["public", "area", "none"])), min_size=60, max_size=100),
+       scale=st.sampled_from([0.01, 0.1, 1.0]))
+def test_the_no_travel_order_is_that_of_distance_km_and_shown(origin, points, scale):
+    """no_travel_order writes distance_km and shown() out in its loop: the same order, ties by rank, as calling
+    them (points within 0.3 to 30 km, so shown distances tie often and areas are shown at 1 km)."""
+    latitude = array("d", (origin[0] + d_lat * scale for d_lat, _d_lng, _kind in points))
+    longitude = array("d", (origin[1] + d_lng * scale for _d_lat, d_lng, _kind in points))
+    located = FrozenBitMap(rank for rank, point in enumerate(points) if point[2] != "none")
+    public = FrozenBitMap(rank for rank, point in enumerate(points) if point[2] == "public")
+    index = SimpleNamespace(
+        latitude=latitude, longitude=longitude, cos_latitude=array("d", map(math.cos, map(math.radians, latitude))),
+        remote=FrozenBitMap(range(len(points))), located=located, public=public, distance_cache=LRU())
+    lat, lng = origin
+    expected = sorted(located, key=lambda rank: (
+        shown(distance_km(lat, lng, latitude[rank], longitude[rank]), rank in public), rank))
+    order = no_travel_order(index, Origin(lat, lng, "here"))
+    assert order(located, 0, len(located)) == expected  # read off the whole order
+    some = FrozenBitMap(list(located)[1::len(located) // 2])  # so small (fast_search.SPARSE) it is sorted by itself
+    assert order(some, 0, len(some)) == [rank for rank in expected if rank in some]

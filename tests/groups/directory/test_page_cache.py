@@ -3,18 +3,20 @@ out of date, never one group's or one visitor's content on another's page."""
 
 import datetime
 import itertools
+import re
 from unittest import mock
 
 import pytest
 from django.contrib.messages import constants, get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
+from django.db import connection
 from django.test import Client, RequestFactory
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from groups.directory import page_cache
+from groups.directory import page_cache, prepared
 from groups.directory.selectors import published_group_or_404
 from groups.models import AccreditingBody, Format, Group, Language, MeetingTime, Place
 
@@ -114,6 +116,24 @@ class TestQueries:
     def test_two_when_not(self, varied_groups, django_assert_num_queries):
         with django_assert_num_queries(2):
             Client().get("/groups/escaping/")
+
+    def test_postgresql_plans_the_page_s_queries_once_per_connection(self, varied_groups):
+        if connection.vendor != "postgresql":
+            pytest.skip("prepared statements are PostgreSQL's")
+        for _ in range(2):  # the second run uses the statements the first prepared
+            page_cache.page_cache().clear()
+            assert_same_page("escaping")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            statements = [row[0] for row in cursor.fetchall()]
+        assert any(re.search(r'"groups_group"\."slug" = \$\d', statement) for statement in statements), statements
+        assert any("UNION ALL" in statement for statement in statements), statements
+
+    def test_a_deployment_that_cannot_keep_prepared_statements_says_so_in_its_options(self):
+        settings_dict = {**connection.settings_dict, "OPTIONS": {"prepare_threshold": None}}
+        assert not prepared._can_plan_once(mock.Mock(vendor="postgresql", settings_dict=settings_dict))
+        assert prepared._can_plan_once(mock.Mock(vendor="postgresql", settings_dict={"OPTIONS": {}}))
+        assert not prepared._can_plan_once(mock.Mock(vendor="sqlite", settings_dict={"OPTIONS": {}}))
 
     def test_hits_and_misses_are_counted(self, varied_groups):
         page_cache.page_cache_stats(reset=True)
