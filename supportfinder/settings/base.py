@@ -246,7 +246,7 @@ SEARCH_VERSION_CHECK_SECONDS = env.float("SEARCH_VERSION_CHECK_SECONDS", default
 # once RSS grew by MALLOC_TRIM_GROWTH_BYTES since the last trim, the end of a request gives free heap pages back.
 # 0 turns either off.
 MALLOC_MMAP_THRESHOLD_BYTES = env.int("MALLOC_MMAP_THRESHOLD_BYTES", default=128 * 1024)
-MALLOC_TRIM_GROWTH_BYTES = env.int("MALLOC_TRIM_GROWTH_BYTES", default=4 * 1024 * 1024)
+MALLOC_TRIM_GROWTH_BYTES = env.int("MALLOC_TRIM_GROWTH_BYTES", default=2 * 1024 * 1024)
 # At most this many values of one search parameter are used (?type=a,b,…); the rest are reported, not parsed.
 SEARCH_MAX_VALUES = env.int("SEARCH_MAX_VALUES", default=20)
 
