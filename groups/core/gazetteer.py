@@ -108,7 +108,6 @@ class Gazetteer:
         self.zones = header["zones"]
         self.qualifiers = self._qualifiers(header["regions"])
         self.aliases = self._aliases(aliases)
-        self._spelling_index()
 
     # Reading the index
 
@@ -186,17 +185,24 @@ class Gazetteer:
                 return index
         return None
 
-    def _spelling_index(self):
-        """Names that spelling suggestions may offer (places' own names and aliases), bucketed by first and
-        last letter and length so that one lookup compares only names that could be a slip away."""
+    # Built on the first name not found, not at load: a worker whose visitors spell their places right never
+    # holds them (about 2 MB of names and buckets).
+
+    @functools.cached_property
+    def spelling_names(self):
+        """Names that spelling suggestions may offer: places' own names and aliases."""
         own_names = self.own_names.decode("ascii").split("\n")
-        del self.own_names
-        self.spelling_names = own_names + sorted(set(self.aliases) - set(own_names))
+        return own_names + sorted(set(self.aliases) - set(own_names))
+
+    @functools.cached_property
+    def spelling_buckets(self):
+        """The spelling names' numbers bucketed by first and last letter and length, so that one lookup compares
+        only names that could be a slip away."""
         buckets = {}
         for number, name in enumerate(self.spelling_names):
             buckets.setdefault(("first", name[0], len(name)), array("I")).append(number)
             buckets.setdefault(("last", name[-1], len(name)), array("I")).append(number)
-        self.spelling_buckets = buckets
+        return buckets
 
     # Lookups
 

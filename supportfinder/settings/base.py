@@ -107,19 +107,22 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Requests a new app-server worker answers in-process before its first visitor (supportfinder.warmup).
 WARM_UP_PATHS = env.list("WARM_UP_PATHS", default=["/groups/", "/groups/?near=London", "/types/therapeutic/"])
 # Rendered result cards (groups.directory.cards), keyed by each group's content: in the shared cache when
-# CACHE_URL names one (Redis), otherwise in this worker's memory, bounded so a worker stays small (about
-# 2 KB a card: CARD_CACHE_ENTRIES 5,000 is about 10 MB).
+# CACHE_URL names one (Redis), otherwise in this worker's memory, bounded so a worker stays small. A worker's own
+# keeps its values compressed (supportfinder.cache: zlib level LOCAL_CACHE_COMPRESS_LEVEL, 0 stores them as
+# Django's LocMemCache does): a card is about 800 bytes pickled, 430 compressed, so CARD_CACHE_ENTRIES 5,000 is
+# about 3.5 MB with the keys.
 CACHES["cards"] = {**CACHES["default"], "KEY_PREFIX": "cards", "TIMEOUT": 7 * 24 * 3600}
-if CACHES["cards"]["BACKEND"].endswith("LocMemCache"):
-    CACHES["cards"].update(LOCATION="cards", OPTIONS={"MAX_ENTRIES": env.int("CARD_CACHE_ENTRIES", default=5000),
-                                                      "CULL_FREQUENCY": 4})
-
-# A group's public page (groups.directory.page_cache): the same, its content about 10 KB; PAGE_CACHE_ENTRIES bounds
-# a worker's own (about 10 MB at the default).
+# A group's public page (groups.directory.page_cache): the same, its content about 6.3 KB pickled, 2.4 KB
+# compressed; PAGE_CACHE_ENTRIES bounds a worker's own (about 2.7 MB at the default).
 CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages", "TIMEOUT": 7 * 24 * 3600}
-if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
-    CACHES["pages"].update(LOCATION="pages", OPTIONS={"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=1000),
-                                                      "CULL_FREQUENCY": 4})
+_local_compress_level = env.int("LOCAL_CACHE_COMPRESS_LEVEL", default=1)
+for _alias, _entries in (("cards", env.int("CARD_CACHE_ENTRIES", default=5000)),
+                         ("pages", env.int("PAGE_CACHE_ENTRIES", default=1000))):
+    if CACHES[_alias]["BACKEND"].endswith("LocMemCache"):
+        CACHES[_alias].update(LOCATION=_alias, OPTIONS={"MAX_ENTRIES": _entries, "CULL_FREQUENCY": 4})
+        if _local_compress_level:
+            CACHES[_alias]["BACKEND"] = "supportfinder.cache.CompressedLocMemCache"
+            CACHES[_alias]["OPTIONS"]["COMPRESS_LEVEL"] = _local_compress_level
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -239,6 +242,12 @@ SEARCH_PAGE_SIZE = 20
 # made through another worker or server reaches this one's searches within this many seconds (a worker's own
 # writes at once). 0 reads it for every search.
 SEARCH_VERSION_CHECK_SECONDS = env.float("SEARCH_VERSION_CHECK_SECONDS", default=0.5)
+# An app-server worker's malloc (supportfinder.memory): blocks of at least MALLOC_MMAP_THRESHOLD_BYTES get their
+# own mapping, given back when freed (glibc would otherwise raise that threshold and keep them in its heap), and
+# once RSS grew by MALLOC_TRIM_GROWTH_BYTES since the last trim, the end of a request gives free heap pages back.
+# 0 turns either off.
+MALLOC_MMAP_THRESHOLD_BYTES = env.int("MALLOC_MMAP_THRESHOLD_BYTES", default=128 * 1024)
+MALLOC_TRIM_GROWTH_BYTES = env.int("MALLOC_TRIM_GROWTH_BYTES", default=2 * 1024 * 1024)
 # At most this many values of one search parameter are used (?type=a,b,…); the rest are reported, not parsed.
 SEARCH_MAX_VALUES = env.int("SEARCH_MAX_VALUES", default=20)
 

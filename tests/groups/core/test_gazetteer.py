@@ -182,6 +182,14 @@ class TestIndexFile:
         assert index.resolve("Kingston upon Hull", "GB").place.latitude == 51.0
         assert index.resolve("Kingstn upon Hull", "GB").suggestions == (HULL,)
 
+    def test_the_spelling_index_is_built_on_the_first_name_not_found_not_at_load(self, tmp_path):
+        path = gazetteer_build.write(tmp_path / "small.bin", *gazetteer_build.build_arrays(FakeCache()))
+        index = gazetteer.Gazetteer(path, {"GB": {"Hull": ["Kingston upon Hull"]}})
+        assert index.resolve("Hull", "GB").place.label == HULL
+        assert "spelling_names" not in vars(index) and "spelling_buckets" not in vars(index)
+        assert index.resolve("Kingstn upon Hull", "GB").suggestions == (HULL,)
+        assert "spelling_buckets" in vars(index)
+
     def test_a_damaged_or_foreign_file_is_refused_not_misread(self, tmp_path):
         path = gazetteer_build.write(tmp_path / "small.bin", *gazetteer_build.build_arrays(FakeCache()))
         damaged = tmp_path / "damaged.bin"
