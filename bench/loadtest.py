@@ -34,6 +34,8 @@ SECONDS = int(os.environ.get("LOADTEST_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("LOADTEST_CONNECTIONS", "8"))
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", "2"))
 QUERIES = int(os.environ.get("LOADTEST_QUERIES", "2000"))
+# LOADTEST_ONLY="one filter;JSON": only the kinds whose name contains one of these (a quick A/B of one change).
+ONLY = [part.strip() for part in os.environ.get("LOADTEST_ONLY", "").split(";") if part.strip()]
 # Places the gazetteer knows, in the country searched by default and beyond (the generator's spread).
 PLACES = ["London", "Manchester", "Leeds", "Birmingham", "Glasgow", "Edinburgh", "Cardiff", "Bristol",
           "Liverpool", "Sheffield", "Newcastle upon Tyne", "Nottingham", "Leicester", "Belfast", "Brighton",
@@ -267,6 +269,8 @@ def main():
            the_mix(slugs_and_groups(env), rng).items()}
     for paths in mix.values():
         rng.shuffle(paths)
+    if ONLY:
+        mix = {name: paths for name, paths in mix.items() if any(part in name for part in ONLY)}
     wrk = ensure_wrk()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
