@@ -53,7 +53,7 @@ def groups_by_id(ids, *, many=True, detail=False, today=None):
     if not ids:
         return []
     query = prepared(("groups", len(ids), detail, today), lambda: single_valued(
-        Group.objects.published().filter(pk__in=placeholder_ids(len(ids))), today, detail=detail))
+        Group.objects.published().filter(pk__in=placeholder_ids(len(ids))), today, detail=detail), planned_once=True)
     found = {group.pk: group for group in query.instances(ids=ids)}
     groups = [found[pk] for pk in ids if pk in found]
     wanted = [group for group in groups if many is True or (many and group.pk in many)]
@@ -71,7 +71,7 @@ def published_group_page(slug, today=None, *, many=True):
     if not found:
         return None
     if many:
-        attach_many_valued(found, today or timezone.localdate(), planned_once=True)
+        attach_many_valued(found, today or timezone.localdate())
     return found[0]
 
 
@@ -152,9 +152,11 @@ def _instance(model, values):
                          [field.to_python(values[field.attname]) for field in fields])
 
 
-def attach_many_valued(groups, today=None, *, planned_once=False):
+def attach_many_valued(groups, today=None):
     """Read query 2 for the groups and set its rows on them as Django's prefetching would (none for groups that
-    have them already); planned_once for a group's page (see published_group_page)."""
+    have them already). Planned once per connection and number of groups on PostgreSQL, as query 1 is (the
+    nine-part UNION cost more to plan than to run: a page of result cards with half its cards missing went from
+    96 to 147 a second in the load test)."""
     today = today or timezone.localdate()
     by_id = {group.pk: group for group in groups if not has_many_valued(group)}
     if not by_id:
@@ -163,8 +165,8 @@ def attach_many_valued(groups, today=None, *, planned_once=False):
     meetings = {group_id: [] for group_id in by_id}
     claims = {(kind, group_id): [] for kind in (CURRENT_CLAIMS, WAITING_CLAIMS) for group_id in by_id}
     bodies = {}
-    query = prepared(("many", len(by_id), today, planned_once),
-                     lambda: _many_valued_query(placeholder_ids(len(by_id)), today), planned_once=planned_once)
+    query = prepared(("many", len(by_id), today),
+                     lambda: _many_valued_query(placeholder_ids(len(by_id)), today), planned_once=True)
     for kind, group_id, row_id, *text in query.rows(ids=list(by_id)):
         if kind < len(M2M_FIELDS):
             terms[kind, group_id].append(_term(TAXONOMY_BY_FIELD[M2M_FIELDS[kind]].model, row_id, text))

@@ -78,12 +78,12 @@ def page_response(request, group):
     """The group's page, as render(request, PAGE_TEMPLATE, ...) gives it (group read with many=False)."""
     now = timezone.now()
     if not _shared_view(request):
-        loading.attach_many_valued([group], planned_once=True)
+        loading.attach_many_valued([group])
         return render(request, PAGE_TEMPLATE, {"group": group, "page": group_page(group, now)})
     page = None
     live = stored_live_state(group, now)
     if live is None:  # the stored next meeting cannot say: the meetings can
-        loading.attach_many_valued([group], planned_once=True)
+        loading.attach_many_valued([group])
         page = group_page(group, now)
         live = live_state(page)
     language = translation.get_language()
@@ -93,7 +93,7 @@ def page_response(request, group):
     if content is None:
         _stats.add(misses=1)
         if page is None:
-            loading.attach_many_valued([group], planned_once=True)
+            loading.attach_many_valued([group])
             page = group_page(group, now)
         content = page_html.content_html(request, group, page)
         # Stored only when the key's clock part is the one the content was drawn with (a stored next meeting

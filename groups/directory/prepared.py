@@ -16,8 +16,9 @@ keeps its plan (generic: the values do not change which plan is best for one row
 more than running for a group page's two queries (about 0.8 of 1.0 ms and 0.9 of 1.3 ms at 100,000 groups). Every
 other query keeps Django's client-side binding, which never prepares. A deployment whose connection pooler cannot
 keep prepared statements (PgBouncer in transaction mode before 1.21) says so as psycopg is told:
-DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None, and these queries are then planned on every run too.
-"""
+DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None (DATABASE_PREPARED_STATEMENTS=False in the
+environment), and these queries are then planned on every run too. Used for a group page's two queries and for
+result cards' and the JSON's (the groups by id, their many-valued rows)."""
 
 import threading
 

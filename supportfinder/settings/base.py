@@ -99,6 +99,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # and checks it is still alive before reusing it after an error or a restart of the database.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+# The page's group queries are prepared once per connection on PostgreSQL (groups.directory.prepared); behind a
+# pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21) set
+# DATABASE_PREPARED_STATEMENTS=False, and they are planned on every run like every other query.
+if not env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 # --- end perf
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from groups.directory import page_cache, prepared
+from groups.directory import cards, page_cache, prepared
 from groups.directory.selectors import published_group_or_404
 from groups.models import AccreditingBody, Format, Group, Language, MeetingTime, Place
 
@@ -128,6 +128,18 @@ class TestQueries:
             statements = [row[0] for row in cursor.fetchall()]
         assert any(re.search(r'"groups_group"\."slug" = \$\d', statement) for statement in statements), statements
         assert any("UNION ALL" in statement for statement in statements), statements
+
+    def test_postgresql_plans_the_result_cards_queries_once_per_connection(self, varied_groups):
+        if connection.vendor != "postgresql":
+            pytest.skip("prepared statements are PostgreSQL's")
+        for _ in range(2):
+            cards.card_cache().clear()
+            assert Client().get("/groups/").status_code == 200
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            statements = [row[0] for row in cursor.fetchall()]
+        assert any(re.search(r'"groups_group"\."id" IN \(\$\d', statement) for statement in statements), statements
+        assert any("UNION ALL" in statement and "IN ($" in statement for statement in statements), statements
 
     def test_a_deployment_that_cannot_keep_prepared_statements_says_so_in_its_options(self):
         settings_dict = {**connection.settings_dict, "OPTIONS": {"prepare_threshold": None}}
