@@ -4,6 +4,8 @@ Also the privacy checks the issue found missing: a place search sets no cookie, 
 a group the public may not see.
 """
 
+from unittest import mock
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +78,19 @@ class TestPlaceSearch:
         assert client.get("/api/v1/groups/?near=Leeds&type=educational").json()["on_request_elsewhere"] == 0
         far = client.get("/api/v1/groups/?near=London&radius=5&type=therapeutic").json()
         assert far["on_request_elsewhere"] == 1
+
+    def test_a_large_count_is_written_as_the_other_counts_are(self, client, on_request):
+        from groups.directory import views
+
+        def search(querydict, **kwargs):
+            result = real(querydict, **kwargs)
+            result.on_request_count = 8676
+            return result
+
+        real = views.search_groups
+        with mock.patch.object(views, "search_groups", search):
+            page = client.get("/groups/?near=Leeds").content.decode()
+        assert "8,676 more groups that match your other choices share their location only on request" in page
 
     def test_a_group_that_also_meets_online_is_listed_without_distance(self, client, make_group):
         make_group("Hybrid Circle", slug="hybrid", formats=["in-person", "hybrid"],
