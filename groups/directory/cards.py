@@ -7,7 +7,7 @@ by primary key, groups.directory.loading). A card has two parts:
 
 - what the group is (name, summary, badge, types, formats, place, cost, languages, paused): the same for every
   search, built by groups.directory.card_html as groups/_card.html renders it and cached in the "cards" cache
-  under a key that changes whenever any of it can: the group's card digest (facet_index.card_digest: its version
+  under a key that changes whenever any of it can: the group's card digest (card_keys.card_digest: its version
   and last save, status, cost, zone, place, current badge claim (its id and last change, so a claim verified,
   renewed, withdrawn or past its last valid day gives a new key), whether a claim waits), the language, the card
   templates' text and card_html's code, and a generation bumped when a taxonomy term or an accrediting body is
@@ -56,7 +56,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from groups.core import schedule
 from groups.directory import card_html, loading, selectors
-from groups.directory.facet_index import EPOCH, NEVER_US, card_digest, microseconds
+from groups.directory.card_keys import card_digest
+from groups.directory.facet_index import EPOCH, NEVER_US, microseconds
 from groups.directory.presenters import (
     MeetingWhen,
     distance_label,

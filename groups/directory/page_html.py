@@ -16,9 +16,7 @@ is reverse(), escaped; a filter is called as the template calls it. Coordinator 
 visitors still go through the template (groups.directory.page_cache).
 """
 
-from django.conf import settings
 from django.template.defaultfilters import date as date_filter
-from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats
 from django.utils.html import conditional_escape
@@ -28,11 +26,10 @@ from django.utils.translation import get_language, gettext
 
 from groups.directory import helplines, loading
 from groups.directory.card_html import SLUG, CardWords, _blocktranslate, badge_html
-from groups.templatetags.directory import paragraphs, site_name
+from groups.directory.page_text import forget_help_now, help_now_html, paragraphs, site_name
 
 # A slug no group has: one in a URL marks where a group's own goes (_url_for).
 SLUG_STAND_IN = "stand-in-slug-for-page-html"
-HELP_NOW_TEMPLATE = "includes/help_now.html"
 DATE = "j F Y"  # the template's date filter format
 
 
@@ -384,25 +381,8 @@ def _about_html(group, host, badge, words):
     ))
 
 
-_help_now = {}
-
-
-def help_now_html(request, country):
-    """includes/help_now.html for a country, as the template renders it: once per worker for each country, language,
-    URL prefix and help-now text (rendered each time with DEBUG, where templates may change under a running
-    server)."""
-    key = (country, get_language(), get_script_prefix(), get_urlconf(), settings.HELP_NOW_TEXT)
-    found = _help_now.get(key)
-    if found is None:
-        found = get_template(HELP_NOW_TEMPLATE).render({"country": country}, request)
-        if not settings.DEBUG:
-            if len(_help_now) > 500:
-                _help_now.clear()
-            _help_now[key] = found
-    return found
-
-
 def forget():
     """Settings changed (tests): the memoised words, addresses and help-now boxes were made with the old ones."""
-    for memo in (_help_now, _words, _urls, _term_urls, _displays):
+    for memo in (_words, _urls, _term_urls, _displays):
         memo.clear()
+    forget_help_now()
