@@ -22,6 +22,7 @@ result cards' and the JSON's (the groups by id, their many-valued rows)."""
 
 import threading
 
+from django.db.backends.utils import CursorDebugWrapper
 from django.db.models.query import ModelIterable
 
 # Placeholders: ids no table holds, a text no slug can be.
@@ -104,9 +105,39 @@ class PlannedOnce:
         raw.cursor_factory = ServerBindingCursor
         try:
             with connection.wrap_database_errors:
-                return connection._prepare_cursor(connection.create_cursor())
+                cursor = connection._prepare_cursor(connection.create_cursor())
         finally:
             raw.cursor_factory = client_cursors
+        if isinstance(cursor, CursorDebugWrapper):
+            cursor.db = _ShowingSql(connection)
+        return cursor
+
+
+class _ShowingSql:
+    """The connection as a debug cursor (tests, DEBUG) sees it: Django's last_executed_query reads the SQL back from a
+    client-binding cursor and gets None from a server-binding one, so queries logged in tests and assertNumQueries
+    messages would read None; the SQL is composed from its values instead, as Django does with server binding."""
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    def __getattr__(self, name):
+        return getattr(self._connection, name)
+
+    @property
+    def ops(self):
+        return _ComposingOps(self._connection.ops)
+
+
+class _ComposingOps:
+    def __init__(self, ops):
+        self._ops = ops
+
+    def __getattr__(self, name):
+        return getattr(self._ops, name)
+
+    def last_executed_query(self, cursor, sql, params):
+        return self._ops.compose_sql(sql, params)
 
 
 def prepared(key, build, *, planned_once=False):
