@@ -123,17 +123,22 @@ FAKE_TRANSLATIONS = {
 }
 
 
-@EXAMPLES
-@given(group=groups())
-def test_translations_are_put_in_as_the_templates_put_them(group):
+def faked_gettext(translations):
+    """gettext giving these translations in any language; translation.override(None) still gives the text as written."""
     original = translation._trans.gettext
 
     def fake(message):
-        if translation.get_language() is None:  # translation.override(None): the text as written
+        if translation.get_language() is None:
             return original(message)
-        return FAKE_TRANSLATIONS.get(str(message), original(message))
+        return translations.get(str(message), original(message))
 
-    with mock.patch.object(translation._trans, "gettext", fake):
+    return fake
+
+
+@EXAMPLES
+@given(group=groups())
+def test_translations_are_put_in_as_the_templates_put_them(group):
+    with mock.patch.object(translation._trans, "gettext", faked_gettext(FAKE_TRANSLATIONS)):
         assert by_python(group, NOW, "en") == by_templates(group, NOW, "en")
 
 
@@ -153,10 +158,9 @@ def test_a_group_address_is_the_one_reverse_gives(make_group):
     assert words.group_url(group) == group.get_absolute_url() == "/groups/circle-of-friends_2/"
 
 
-@pytest.mark.django_db
-def test_cards_read_from_the_database_are_the_templates_cards(make_group, accrediting_body, today):
-    """Every branch with groups as groups.directory.loading reads them: the cards' own code path, cold and cached."""
-    tomorrow_evening = timezone.now() + datetime.timedelta(days=1)
+def make_varied_groups(make_group, accrediting_body, today, hull=None):
+    """Four groups covering every branch of a card: markup in a name, a host, demo and paused, each address
+    visibility, a facilitator's badge, a waiting claim, a badge (its town located at `hull`)."""
     make_group("Plain <b>&</b>", summary="x" * 300)
     make_group("Hosted", host_name="O'Brien & \"Sons\"", is_demo=True, status=Group.Status.PAUSED,
                place={"city": "Leeds", "region": "West Yorkshire", "address_visibility": "public",
@@ -167,8 +171,15 @@ def test_cards_read_from_the_database_are_the_templates_cards(make_group, accred
     make_group("Waiting", formats=["online"], place={"city": "York", "address_visibility": "on-request"},
                claims=[{"body": accrediting_body, "status": "claimed"}], time_zone="America/New_York",
                meetings=[{"frequency": "by-arrangement"}])
-    make_group("Accredited", place={"city": "Hull", "address_visibility": "area-only"},
+    make_group("Accredited", place={"city": "Hull", "address_visibility": "area-only", **(hull or {})},
                claims=[{"body": accrediting_body, "status": "verified", "valid_until": today}])
+
+
+@pytest.mark.django_db
+def test_cards_read_from_the_database_are_the_templates_cards(make_group, accrediting_body, today):
+    """Every branch with groups as groups.directory.loading reads them: the cards' own code path, cold and cached."""
+    tomorrow_evening = timezone.now() + datetime.timedelta(days=1)
+    make_varied_groups(make_group, accrediting_body, today)
     Group.objects.filter(name="Hosted").update(next_meeting_at=tomorrow_evening)
     ids = list(Group.objects.order_by("name").values_list("pk", flat=True))
     origin = mock.Mock(latitude=53.79, longitude=-1.54, radius_km=25)
@@ -186,19 +197,7 @@ def test_cards_from_the_search_index_are_the_templates_cards(make_group, accredi
     """The results page's own path (keys and live parts from the facet index, groups read only for missed cards):
     every branch the cards from the database cover, and the next meetings the index cannot tell on its own (a
     stored one that has passed, none stored although a meeting is listed, a zone that is no zone)."""
-    make_group("Plain <b>&</b>", summary="x" * 300)
-    make_group("Hosted", host_name="O'Brien & \"Sons\"", is_demo=True, status=Group.Status.PAUSED,
-               place={"city": "Leeds", "region": "West Yorkshire", "address_visibility": "public",
-                      "latitude": "53.8", "longitude": "-1.55"},
-               meetings=[{"frequency": "weekly", "weekday": 2, "start_time": datetime.time(18)}],
-               claims=[{"body": accrediting_body, "status": "verified", "valid_until": today,
-                        "scope": "facilitator", "facilitator_name": "Ann <Lee>"}])
-    make_group("Waiting", formats=["online"], place={"city": "York", "address_visibility": "on-request"},
-               claims=[{"body": accrediting_body, "status": "claimed"}], time_zone="America/New_York",
-               meetings=[{"frequency": "by-arrangement"}])
-    make_group("Accredited", place={"city": "Hull", "address_visibility": "area-only", "latitude": "53.74",
-                                    "longitude": "-0.33"},
-               claims=[{"body": accrediting_body, "status": "verified", "valid_until": today}])
+    make_varied_groups(make_group, accrediting_body, today, hull={"latitude": "53.74", "longitude": "-0.33"})
     make_group("Passed", formats=["online"], time_zone="Asia/Kolkata",
                meetings=[{"frequency": "weekly", "weekday": 4, "start_time": datetime.time(9)}])
     make_group("Unstored", meetings=[{"frequency": "weekly", "weekday": 1, "start_time": datetime.time(9)}])

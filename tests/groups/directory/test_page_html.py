@@ -29,7 +29,7 @@ from groups.models import (
     Population,
     TraumaType,
 )
-from tests.groups.directory.test_card_html import NOW, claims, slugs, text
+from tests.groups.directory.test_card_html import NOW, claims, faked_gettext, slugs, text
 
 EXAMPLES = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 # Long texts with blank lines and line ends (the paragraphs filter), phone numbers and addresses of every kind.
@@ -142,13 +142,7 @@ FAKE_TRANSLATIONS = {
 @EXAMPLES
 @given(group=groups())
 def test_translations_are_put_in_as_the_template_puts_them(group):
-    original = translation._trans.gettext
-
-    def fake(message):
-        if translation.get_language() is None:  # translation.override(None): the text as written
-            return original(message)
-        return FAKE_TRANSLATIONS.get(str(message), original(message))
-
+    fake = faked_gettext(FAKE_TRANSLATIONS)
     page = group_page(group, NOW)
     page_html.forget()  # words looked up before the fake translations
     try:
