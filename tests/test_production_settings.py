@@ -22,6 +22,8 @@ for name, headers in {"plain": {}, "spoofed": {"HTTP_X_FORWARDED_PROTO": "https"
     response = client.get("/healthz", **headers)
     answers[name] = [response.status_code, response.get("Location", "")]
 answers["header"] = list(getattr(settings, "SECURE_PROXY_SSL_HEADER", None) or [])
+answers["options"] = {key: value for key, value in settings.DATABASES["default"].get("OPTIONS", {}).items()
+                      if key == "prepare_threshold"}
 print(json.dumps(answers))
 """
 
@@ -50,3 +52,8 @@ def test_behind_a_configured_proxy_its_header_is_trusted():
     assert answers["header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert answers["plain"][0] == 301
     assert answers["spoofed"][0] == 200
+
+
+def test_a_deployment_behind_a_pooler_turns_prepared_statements_off():
+    assert production()["options"] == {}
+    assert production(DATABASE_PREPARED_STATEMENTS="False")["options"] == {"prepare_threshold": None}
