@@ -18,6 +18,10 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The directory's public pages first: Django tries patterns in order, and these are most of the traffic (a
+    # group's page was resolved after about 45 other patterns, a tenth of a millisecond). None of them can match
+    # a path of the includes below (each ends at its slash or ".ics"), so the order changes no resolution.
+    path("", include("groups.directory.urls")),
     # Staff change their password through allauth (rate limits, notifications), as they sign in.
     path("admin/password_change/", RedirectView.as_view(pattern_name="account_change_password")),
     path("admin/", admin.site.urls),
@@ -29,7 +33,6 @@ urlpatterns = [
     # /groups/<slug>/contact/ and /coordinate/messages/ (groups.contact), before the pages they sit beside.
     path("", include("groups.contact.urls")),
     path("coordinate/", include("groups.coordination.urls")),
-    path("", include("groups.directory.urls")),
 ]
 
 # allauth answers a reached rate limit with this view (a page with the quick exit, status 429).
