@@ -283,6 +283,23 @@ def test_the_same_order_for_every_sort_over_all_pages(mixed_directory):
         assert outcome(fast) == outcome(reference), query
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("sparse", [0, 10**9], ids=["every section sorted by key", "every section scanned"])
+def test_both_ways_of_ordering_a_section_give_the_sqls_order(mixed_directory, monkeypatch, sparse):
+    """fast_search.following() reads a section off the whole order, or sorts a small one by each rank's position
+    (keyword relevance: fast_search.Positions; distance); which one depends on sizes, so each is forced here."""
+    from groups.directory import fast_search
+    from groups.directory.selectors import search_groups_sql
+
+    monkeypatch.setattr(fast_search, "SPARSE", sparse)
+    for query in ["q=warm", "q=women&type=therapeutic", "q=warm+women&format=online", "q=dv&sort=relevance",
+                  "q=survivors&cost=free", "q=peer&trauma=domestic-abuse", "near=Leeds&radius=50&sort=distance",
+                  "near=Leeds&radius=5&sort=distance&cost=free"]:
+        fast = search_groups(QueryDict(query), page_size=1000)
+        assert outcome(fast) == outcome(search_groups_sql(QueryDict(query), page_size=1000)), query
+        assert fast.count > 1, query  # an order of one group would prove nothing
+
+
 # Sort by distance, past the groups within reach: groups that meet remotely, by the distance each card shows.
 # Their distances fall on either side of a rounding boundary, so an order by the unrounded distance, or rounded
 # the other way (whole km for a public address, tenths for an area, an area nearer than 1 km shown as 0), differs.

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pyroaring import BitMap, FrozenBitMap
 
 from groups.directory.facet_index import LRU, RankOf, weight
-from groups.directory.fast_search import distance_km, no_travel_order, positions, shown
+from groups.directory.fast_search import Positions, distance_km, no_travel_order, shown
 from groups.directory.params import Origin
 
 
@@ -58,9 +58,20 @@ def test_the_order_cache_keeps_one_entry_however_large():
 
 
 def test_positions_give_each_rank_its_place_in_the_order_and_the_rest_after_it():
-    found = positions(array("i", [4, 0, 2]), 6)
+    found = Positions(array("i", [4, 0, 2]))
     assert [found[rank] for rank in range(6)] == [1, 3, 2, 3, 0, 3]
-    assert found.itemsize == 4  # a rank's position: 4 bytes, as the cache's budget counts them
+    # 4 bytes a rank of the order (not of the directory), as the cache's budget counts them
+    assert found.places.itemsize == 4 and len(found.places) == 3
+    rare = Positions(array("i", range(0, 100_000, 100)))  # 1,000 matches among 100,000 groups
+    assert weight(rare) < 4 * 1000 + 4 * 1000 and len(rare.places) == 1000
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 5000), unique=True, max_size=300), st.integers(0, 5100))
+def test_positions_of_any_order(order, probe):
+    found = Positions(array("i", order))
+    assert [found[rank] for rank in order] == list(range(len(order)))
+    assert found[probe] == (order.index(probe) if probe in order else len(order))
 
 
 @settings(max_examples=60, deadline=None)
