@@ -55,9 +55,10 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from groups.core import schedule
+from groups.core.vocabulary import M2M_FIELDS, TAXONOMY_BY_FIELD
 from groups.directory import card_html, loading, selectors
 from groups.directory.card_keys import card_digest
-from groups.directory.facet_index import EPOCH, NEVER_US, microseconds
+from groups.directory.facet_index import EMPTY, EPOCH, NEVER_US, microseconds
 from groups.directory.presenters import (
     MeetingWhen,
     distance_label,
@@ -223,7 +224,10 @@ def cards_from_index(index, listed, *, language=None, now=None):
     missing = {pk for pk, key in keys.items() if key not in cached}
     meetings = _index_meetings(index, ranks, now)
     unread = [pk for pk in ranks if pk in missing or pk not in meetings]
-    groups = {group.pk: group for group in loading.groups_by_id(unread)} if unread else {}
+    groups = {}
+    if unread:
+        terms_of = functools.partial(_terms_from_index, index)
+        groups = {group.pk: group for group in loading.groups_by_id(unread, terms_of=terms_of)}
     _stats.add(hits=len(ranks) - len(missing), misses=len(missing))
     fresh = {}
     cards = []
@@ -250,6 +254,18 @@ def cards_from_index(index, listed, *, language=None, now=None):
     if fresh:
         cache.set_many(fresh, timeout=CARD_SECONDS)
     return cards
+
+
+def _terms_from_index(index, group):
+    """{M2M field: the group's terms} from the facet index's sets (loading.attach_many_valued's terms_of): the terms
+    the search itself filtered on, so a card never names a term other than those its search matched."""
+    rank = index.rank_of[group.pk]
+    found = {}
+    for field in M2M_FIELDS:
+        param = TAXONOMY_BY_FIELD[field].param
+        sets = index.terms[param]
+        found[field] = [term for term in index.terms_by_param[param] if rank in sets.get(term.pk, EMPTY)]
+    return found
 
 
 def _index_meetings(index, ranks, now):

@@ -44,10 +44,10 @@ CLAIM_FIELDS = ("body_id", "status", "scope", "other_body_name", "facilitator_na
 BODY_FIELDS = ("slug", "name", "scheme")
 
 
-def groups_by_id(ids, *, many=True, detail=False, today=None):
+def groups_by_id(ids, *, many=True, detail=False, today=None, terms_of=None):
     """The published groups with these ids, in that order, in one query (one unpublished or deleted since the
     search read its ids is left out, never shown); with their many-valued data in a second one: `many` is True
-    (all of them), False (none) or the set of ids needing it."""
+    (all of them), False (none) or the set of ids needing it. terms_of: see attach_many_valued."""
     today = today or timezone.localdate()
     ids = list(ids)
     if not ids:
@@ -58,7 +58,7 @@ def groups_by_id(ids, *, many=True, detail=False, today=None):
     groups = [found[pk] for pk in ids if pk in found]
     wanted = [group for group in groups if many is True or (many and group.pk in many)]
     if wanted:
-        attach_many_valued(wanted, today)
+        attach_many_valued(wanted, today, terms_of=terms_of)
     return groups
 
 
@@ -123,10 +123,11 @@ def _rows(queryset, kind, fields, row_id="pk"):
     )
 
 
-def _many_valued_query(ids, today):
-    """Query 2: every taxonomy's terms, the meeting times and the current and waiting claims of the groups."""
+def _many_valued_query(ids, today, with_terms=True):
+    """Query 2: every taxonomy's terms (unless with_terms is False), the meeting times and the current and waiting
+    claims of the groups."""
     branches = []
-    for kind, field in enumerate(M2M_FIELDS):
+    for kind, field in enumerate(M2M_FIELDS if with_terms else ()):
         through = getattr(Group, field).through
         term = TAXONOMY_BY_FIELD[field].model._meta.model_name
         branches.append(_rows(through.objects.filter(group_id__in=ids), kind,
@@ -152,11 +153,15 @@ def _instance(model, values):
                          [field.to_python(values[field.attname]) for field in fields])
 
 
-def attach_many_valued(groups, today=None):
+def attach_many_valued(groups, today=None, *, terms_of=None):
     """Read query 2 for the groups and set its rows on them as Django's prefetching would (none for groups that
     have them already). Planned once per connection and number of groups on PostgreSQL, as query 1 is (the
     nine-part UNION cost more to plan than to run: a page of result cards with half its cards missing went from
-    96 to 147 a second in the load test)."""
+    96 to 147 a second in the load test).
+
+    terms_of(group) -> {M2M field: its terms}, given by the result cards from the facet index their search was
+    answered from (groups.directory.cards.index_terms): query 2 then reads only meetings and claims. Its seven
+    taxonomy branches were most of its work (about 900 of its 930 buffer reads for twenty random groups)."""
     today = today or timezone.localdate()
     by_id = {group.pk: group for group in groups if not has_many_valued(group)}
     if not by_id:
@@ -165,8 +170,9 @@ def attach_many_valued(groups, today=None):
     meetings = {group_id: [] for group_id in by_id}
     claims = {(kind, group_id): [] for kind in (CURRENT_CLAIMS, WAITING_CLAIMS) for group_id in by_id}
     bodies = {}
-    query = prepared(("many", len(by_id), today),
-                     lambda: _many_valued_query(placeholder_ids(len(by_id)), today), planned_once=True)
+    with_terms = terms_of is None
+    query = prepared(("many", len(by_id), today, with_terms),
+                     lambda: _many_valued_query(placeholder_ids(len(by_id)), today, with_terms), planned_once=True)
     for kind, group_id, row_id, *text in query.rows(ids=list(by_id)):
         if kind < len(M2M_FIELDS):
             terms[kind, group_id].append(_term(TAXONOMY_BY_FIELD[M2M_FIELDS[kind]].model, row_id, text))
@@ -176,9 +182,11 @@ def attach_many_valued(groups, today=None):
         else:
             claims[kind, group_id].append(_claim(row_id, group_id, text, bodies))
     for group_id, group in by_id.items():
+        given = None if with_terms else terms_of(group)
         for kind, field in enumerate(M2M_FIELDS):
+            found = terms[kind, group_id] if with_terms else given[field]
             _set_prefetched(group, field, TAXONOMY_BY_FIELD[field].model,
-                            sorted(terms[kind, group_id], key=lambda term: (term.order, term.name)))
+                            sorted(found, key=lambda term: (term.order, term.name)))
         for meeting in meetings[group_id]:
             meeting.group = group
         _set_prefetched(group, "meeting_times", MeetingTime, sorted(meetings[group_id], key=_meeting_order))
