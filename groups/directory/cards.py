@@ -227,7 +227,7 @@ def cards_from_index(index, listed, *, language=None, now=None):
     groups = {}
     if unread:
         terms_of = functools.partial(_terms_from_index, index)
-        groups = {group.pk: group for group in loading.groups_by_id(unread, terms_of=terms_of)}
+        groups = {group.pk: group for group in loading.groups_by_id(unread, terms_of=terms_of, annotated=False)}
     _stats.add(hits=len(ranks) - len(missing), misses=len(missing))
     fresh = {}
     cards = []
