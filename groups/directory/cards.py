@@ -45,6 +45,7 @@ hits and misses are counted per worker (card_cache_stats) for the benchmark.
 import datetime
 import functools
 import hashlib
+import weakref
 from dataclasses import dataclass
 
 from django.core.cache import caches
@@ -260,12 +261,23 @@ def _terms_from_index(index, group):
     """{M2M field: the group's terms} from the facet index's sets (loading.attach_many_valued's terms_of): the terms
     the search itself filtered on, so a card never names a term other than those its search matched."""
     rank = index.rank_of[group.pk]
-    found = {}
-    for field in M2M_FIELDS:
-        param = TAXONOMY_BY_FIELD[field].param
-        sets = index.terms[param]
-        found[field] = [term for term in index.terms_by_param[param] if rank in sets.get(term.pk, EMPTY)]
-    return found
+    return {field: [term for term, members in pairs if rank in members] for field, pairs in _term_sets(index)}
+
+
+# The index _term_sets last worked on (weakly: a replaced index is freed) and its answer, for one index is current
+# at a time.
+_term_sets_of = {"index": lambda: None, "sets": None}
+
+
+def _term_sets(index):
+    """[(M2M field, [(term, its groups' ranks)] in the index's term order)] of this index, worked out once per index
+    (a term's pk is a property: reading it for every term of every group cost a millisecond a page)."""
+    if _term_sets_of["index"]() is not index:
+        _term_sets_of["sets"] = [
+            (field, [(term, index.terms[param].get(term.pk, EMPTY)) for term in index.terms_by_param[param]])
+            for field, param in ((field, TAXONOMY_BY_FIELD[field].param) for field in M2M_FIELDS)]
+        _term_sets_of["index"] = weakref.ref(index)
+    return _term_sets_of["sets"]
 
 
 def _index_meetings(index, ranks, now):

@@ -51,8 +51,14 @@ class Prepared:
         self.queryset = queryset
         self.compiler = queryset.query.get_compiler(using=queryset.db)
         self.sql, self.params = self.compiler.as_sql()
+        self.as_int8 = None
         if planned_once and _can_plan_once(self.compiler.connection):
             self.compiler.connection = PlannedOnce(self.compiler.connection)
+            from psycopg.types.numeric import Int8  # here: psycopg is only needed on PostgreSQL
+
+            # psycopg sends an int as int2, int4 or int8 by its value, and prepares once per SQL *and types*: ids
+            # on either side of 32,768 would make most pages' types new and prepare the statement on every run.
+            self.as_int8 = Int8
         # ModelIterable asks the query for a compiler and the compiler for its SQL: both answered from here.
         queryset.query.get_compiler = lambda *args, **kwargs: self.compiler
         self.compiler.as_sql = lambda *args, **kwargs: (self.sql, self.current)
@@ -60,14 +66,17 @@ class Prepared:
 
     def instances(self, ids=(), text=None):
         """Model instances, as iterating the queryset would give them."""
-        self.current = _substituted(self.params, ids, text)
+        self.current = _substituted(self.params, self._typed(ids), text)
         return list(ModelIterable(self.queryset))
 
     def rows(self, ids=(), text=None):
         """Plain rows from the database (for a values_list of plain columns)."""
         with self.compiler.connection.cursor() as cursor:
-            cursor.execute(self.sql, _substituted(self.params, ids, text))
+            cursor.execute(self.sql, _substituted(self.params, self._typed(ids), text))
             return cursor.fetchall()
+
+    def _typed(self, ids):
+        return [self.as_int8(pk) for pk in ids] if self.as_int8 else ids
 
 
 def _can_plan_once(connection):
