@@ -29,7 +29,7 @@ from groups.core.geo import haversine_km
 from groups.core.models import DirectoryVersion, Group, MeetingTime
 from groups.core.models.querysets import ON_REQUEST, PUBLIC
 from groups.core.vocabulary import BY_ARRANGEMENT, M2M_FIELDS, TAXONOMY_BY_FIELD
-from groups.directory.prepared import PLACEHOLDER_TEXT, placeholder_ids, prepared
+from groups.directory.prepared import PLACEHOLDER_TEXT, ids_lookup, prepared
 
 # Deferred always (the keyword search's columns, wide and never shown) and on cards (the long texts).
 NEVER_SHOWN = ("search_text", "search_words", "join_link")
@@ -55,7 +55,7 @@ def groups_by_id(ids, *, many=True, detail=False, today=None, terms_of=None, ann
     if not ids:
         return []
     query = prepared(("groups", len(ids), detail, today, annotated), lambda: single_valued(
-        Group.objects.published().filter(pk__in=placeholder_ids(len(ids))), today, detail=detail,
+        Group.objects.published().filter(**ids_lookup("pk", len(ids))), today, detail=detail,
         annotated=annotated), planned_once=True)
     found = {group.pk: group for group in query.instances(ids=ids)}
     groups = [found[pk] for pk in ids if pk in found]
@@ -129,19 +129,20 @@ def _rows(queryset, kind, fields, row_id="pk"):
     )
 
 
-def _many_valued_query(ids, today, with_terms=True):
+def _many_valued_query(count, today, with_terms=True):
     """Query 2: every taxonomy's terms (unless with_terms is False), the meeting times and the current and waiting
-    claims of the groups."""
+    claims of `count` groups, their ids given when it runs."""
+    ids = ids_lookup("group_id", count)
     branches = []
     for kind, field in enumerate(M2M_FIELDS if with_terms else ()):
         through = getattr(Group, field).through
         term = TAXONOMY_BY_FIELD[field].model._meta.model_name
-        branches.append(_rows(through.objects.filter(group_id__in=ids), kind,
+        branches.append(_rows(through.objects.filter(**ids), kind,
                               [f"{term}__{name}" for name in TERM_FIELDS], row_id=f"{term}_id"))
-    branches.append(_rows(MeetingTime.objects.filter(group_id__in=ids), MEETINGS, MEETING_FIELDS))
+    branches.append(_rows(MeetingTime.objects.filter(**ids), MEETINGS, MEETING_FIELDS))
     claim_fields = CLAIM_FIELDS + tuple(f"body__{name}" for name in BODY_FIELDS)
-    branches.append(_rows(current_claims(today).filter(group_id__in=ids), CURRENT_CLAIMS, claim_fields))
-    waiting = AccreditationClaim.objects.filter(group_id__in=ids, status=AccreditationClaim.Status.CLAIMED)
+    branches.append(_rows(current_claims(today).filter(**ids), CURRENT_CLAIMS, claim_fields))
+    waiting = AccreditationClaim.objects.filter(**ids, status=AccreditationClaim.Status.CLAIMED)
     branches.append(_rows(waiting, WAITING_CLAIMS, claim_fields))
     return branches[0].union(*branches[1:], all=True)
 
@@ -178,7 +179,7 @@ def attach_many_valued(groups, today=None, *, terms_of=None):
     bodies = {}
     with_terms = terms_of is None
     query = prepared(("many", len(by_id), today, with_terms),
-                     lambda: _many_valued_query(placeholder_ids(len(by_id)), today, with_terms), planned_once=True)
+                     lambda: _many_valued_query(len(by_id), today, with_terms), planned_once=True)
     for kind, group_id, row_id, *text in query.rows(ids=list(by_id)):
         if kind < len(M2M_FIELDS):
             terms[kind, group_id].append(_term(TAXONOMY_BY_FIELD[M2M_FIELDS[kind]].model, row_id, text))

@@ -22,7 +22,9 @@ result cards' and the JSON's (the groups by id, their many-valued rows)."""
 
 import threading
 
+from django.db import connection as default_connection
 from django.db.backends.utils import CursorDebugWrapper
+from django.db.models import Field, ForeignObject, Lookup
 from django.db.models.query import ModelIterable
 
 # Placeholders: ids no table holds, a text no slug can be.
@@ -36,8 +38,41 @@ def placeholder_ids(count):
     return [FIRST_PLACEHOLDER_ID - n for n in range(count)]
 
 
+# The parameter AnyOf compiles for "the ids given at run time".
+PLACEHOLDER_ID_LIST = [FIRST_PLACEHOLDER_ID]
+
+
+def ids_lookup(name, count):
+    """Filter arguments for `name` being one of `count` ids given at run time (Prepared.instances/rows): on
+    PostgreSQL one array parameter (AnyOf), elsewhere IN with a placeholder per id."""
+    if default_connection.vendor == "postgresql":
+        return {f"{name}__any_of": PLACEHOLDER_ID_LIST}
+    return {f"{name}__in": placeholder_ids(count)}
+
+
+class AnyOf(Lookup):
+    """`column = ANY(%s)`, the values as one array parameter (PostgreSQL). The SQL is then the same for any number
+    of ids, so one prepared statement serves every page size, and short enough, with few enough parameters, for
+    psycopg's cache of parsed queries (4,096 bytes and 50 parameters: query 2 with a placeholder per id had 192 of
+    them, and psycopg parsed its 6 KB of SQL again on every run)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
+# On plain fields (a primary key) and on foreign keys, whose lookups are their own.
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)
+
+
 def _substituted(params, ids, text):
     def value(param):
+        if isinstance(param, list) and param == PLACEHOLDER_ID_LIST:
+            return list(ids)
         if isinstance(param, int) and not isinstance(param, bool) and param <= FIRST_PLACEHOLDER_ID:
             return ids[FIRST_PLACEHOLDER_ID - param]
         return text if param == PLACEHOLDER_TEXT else param
