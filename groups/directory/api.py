@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from groups.directory import loading, presenters
+from groups.directory import index_terms, loading, presenters
 from groups.directory.selectors import published_group_or_404, search_groups
 
 # A slug as Django's <slug:> path converter takes it: put into a URL as it is (nothing to quote).
@@ -92,7 +92,8 @@ def distance_fields(group):
 def group_list(request):
     result = search_groups(request.GET)
     page = result.page
-    loading.attach_many_valued(page.object_list)  # one query for every group's terms, meetings and claims
+    # One query for every group's meetings and claims, and their terms too unless the index gives them.
+    loading.attach_many_valued(page.object_list, terms_of=index_terms.terms_of(result.index) if result.index else None)
     now = timezone.now()
     base = request.build_absolute_uri(request.path)
     query = presenters.querystring(result.params)

@@ -45,7 +45,6 @@ hits and misses are counted per worker (card_cache_stats) for the benchmark.
 import datetime
 import functools
 import hashlib
-import weakref
 from dataclasses import dataclass
 
 from django.core.cache import caches
@@ -56,10 +55,9 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from groups.core import schedule
-from groups.core.vocabulary import M2M_FIELDS, TAXONOMY_BY_FIELD
-from groups.directory import card_html, loading, selectors
+from groups.directory import card_html, index_terms, loading, selectors
 from groups.directory.card_keys import card_digest
-from groups.directory.facet_index import EMPTY, EPOCH, NEVER_US, microseconds
+from groups.directory.facet_index import EPOCH, NEVER_US, microseconds
 from groups.directory.presenters import (
     MeetingWhen,
     distance_label,
@@ -227,8 +225,8 @@ def cards_from_index(index, listed, *, language=None, now=None):
     unread = [pk for pk in ranks if pk in missing or pk not in meetings]
     groups = {}
     if unread:
-        terms_of = functools.partial(_terms_from_index, index)
-        groups = {group.pk: group for group in loading.groups_by_id(unread, terms_of=terms_of, annotated=False)}
+        groups = {group.pk: group for group in loading.groups_by_id(unread, terms_of=index_terms.terms_of(index),
+                                                                       annotated=False)}
     _stats.add(hits=len(ranks) - len(missing), misses=len(missing))
     fresh = {}
     cards = []
@@ -255,29 +253,6 @@ def cards_from_index(index, listed, *, language=None, now=None):
     if fresh:
         cache.set_many(fresh, timeout=CARD_SECONDS)
     return cards
-
-
-def _terms_from_index(index, group):
-    """{M2M field: the group's terms} from the facet index's sets (loading.attach_many_valued's terms_of): the terms
-    the search itself filtered on, so a card never names a term other than those its search matched."""
-    rank = index.rank_of[group.pk]
-    return {field: [term for term, members in pairs if rank in members] for field, pairs in _term_sets(index)}
-
-
-# The index _term_sets last worked on (weakly: a replaced index is freed) and its answer, for one index is current
-# at a time.
-_term_sets_of = {"index": lambda: None, "sets": None}
-
-
-def _term_sets(index):
-    """[(M2M field, [(term, its groups' ranks)] in the index's term order)] of this index, worked out once per index
-    (a term's pk is a property: reading it for every term of every group cost a millisecond a page)."""
-    if _term_sets_of["index"]() is not index:
-        _term_sets_of["sets"] = [
-            (field, [(term, index.terms[param].get(term.pk, EMPTY)) for term in index.terms_by_param[param]])
-            for field, param in ((field, TAXONOMY_BY_FIELD[field].param) for field in M2M_FIELDS)]
-        _term_sets_of["index"] = weakref.ref(index)
-    return _term_sets_of["sets"]
 
 
 def _index_meetings(index, ranks, now):
