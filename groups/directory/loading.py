@@ -34,6 +34,13 @@ from groups.directory.prepared import PLACEHOLDER_TEXT, ids_lookup, prepared
 # Deferred always (the keyword search's columns, wide and never shown) and on cards (the long texts).
 NEVER_SHOWN = ("search_text", "search_words", "join_link")
 CARD_DEFERS = NEVER_SHOWN + ("description", "registration_details")
+# All that a result card's HTML reads (groups.directory.card_html, its next meeting from presenters.upcoming_meeting):
+# its groups are read with only these when the facet index gives the rest (annotated=False). Six timestamps and
+# twenty other columns a group fewer to convert: reading a deferred one would cost a query per group, which the
+# query-count tests of a page of missed cards would show.
+CARD_ONLY = ("name", "slug", "summary", "host_name", "cost", "time_zone", "status", "is_demo", "meets_remotely",
+             "next_meeting_at", "cost__name", "place__group", "place__city", "place__region",
+             "place__address_visibility", "place__search_latitude", "place__search_longitude")
 
 # The many-valued rows: (kind, group id, row id, then WIDTH text columns), kind naming what the row is.
 WIDTH = 9
@@ -101,7 +108,8 @@ def single_valued(groups, today=None, *, detail=False, annotated=True):
     when annotated is False)."""
     today = today or timezone.localdate()
     if not annotated:
-        return groups.order_by().select_related("cost", "place").defer(*(NEVER_SHOWN if detail else CARD_DEFERS))
+        groups = groups.order_by().select_related("cost", "place")
+        return groups.defer(*NEVER_SHOWN) if detail else groups.only(*CARD_ONLY)
     badge = current_claims(today).filter(group=OuterRef("pk")).order_by("-valid_until", "pk")
     waiting = AccreditationClaim.objects.filter(group=OuterRef("pk"), status=AccreditationClaim.Status.CLAIMED)
     scheduled = MeetingTime.objects.filter(group=OuterRef("pk")).exclude(frequency=BY_ARRANGEMENT)
