@@ -70,33 +70,35 @@ def keyword_order(index, words):
     the (name, id) order the index was read in: the same order as ORDER BY -relevance, name, id, without sorting
     every match's name in the database (at 100,000 groups a sort that spilled to disk)."""
     def compute():
-        get = index.rank_of.get
         if uses_full_text_search():
-            rows = relevance_rows(index, words)
+            keyed = relevance_keys(index, words)
         else:
+            get = index.rank_of.get
             rows = Group.objects.published().matching(words).ranked(words).order_by().values_list("pk", "relevance")
-        keyed = sorted((-relevance, rank) for pk, relevance in rows if (rank := get(pk)) is not None)
+            keyed = [(-relevance, rank) for pk, relevance in rows if (rank := get(pk)) is not None]
+        keyed.sort()
         order = array("i", (rank for _relevance, rank in keyed))
         return order, Positions(order)
     return index.keyword_cache.get(("rank", words), compute)
 
 
-def relevance_rows(index, words):
-    """PostgreSQL: (id, relevance) of each matching group, as GroupQuerySet.ranked computes it: ts_rank read for
-    the matching groups only (by primary key), plus TERM_BONUS for each concept the group is filed under, added in
-    the same order as the SQL adds them (so the same floating-point sums)."""
+def relevance_keys(index, words):
+    """PostgreSQL: (-relevance, rank) of each matching group, relevance as GroupQuerySet.ranked computes it: ts_rank
+    read for the matching groups only (by primary key), plus TERM_BONUS for each concept the group is filed under,
+    added in the same order as the SQL adds them (so the same floating-point sums). The ranks come from the
+    matching set itself, so no (id, relevance) list is made first (a word in 49,000 groups made one of 5 MB)."""
     keywords = analyse_keywords(words, Group)
     matched = keyword_set(index, words)
     ids = index.pks(matched)
     scores = text_ranks(Group, keywords, ids)
     bonuses = [filed_under(index, concept) for concept in keywords.concepts]
-    rows = []
+    keyed = []
     for rank, pk in zip(matched, ids, strict=True):
         score = as_real(scores.get(pk, 0.0))
         for filed in bonuses:
             score += TERM_BONUS if rank in filed else 0.0
-        rows.append((pk, score))
-    return rows
+        keyed.append((-score, rank))
+    return keyed
 
 
 def as_real(value):
