@@ -41,10 +41,12 @@ def test_the_ids_find_their_rows(make_group):
 @pytest.mark.django_db
 def test_pages_of_any_size_share_one_statement(make_group):
     """The ids are one array parameter (prepared.AnyOf) on PostgreSQL: a page of 3 or of 20 groups runs the same SQL,
-    prepared once; elsewhere each size has its own, with a placeholder per id."""
+    prepared once; elsewhere each size has its own, with a placeholder per id (and one group, a group's page, has
+    its own everywhere)."""
     groups = [make_group(f"Group {n:02d}") for n in range(25)]
     ids = [group.pk for group in groups]
-    loading.groups_by_id(ids[:1])
+    assert [group.name for group in loading.groups_by_id(ids[:1])] == ["Group 00"]
+    loading.groups_by_id(ids[:2])
     before = prepared_statements() if connection.vendor == "postgresql" else None
     for size in (2, 3, 7, 20, 25):
         found = loading.groups_by_id(ids[-size:][::-1])
