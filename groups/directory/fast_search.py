@@ -8,6 +8,7 @@ and by_stored_next_meeting: within reach first in a place search, then the sort,
 selectors.search_groups_sql is the straightforward computation the tests compare this with.
 """
 
+import bisect
 import heapq
 import math
 import struct
@@ -333,19 +334,8 @@ def no_travel_order(index, origin):
 
 def passed_next_meetings(index, current, now):
     """Ranks of the current results whose stored next meeting is before now (a prefix of next_order)."""
-    end = bisect_before(index.next_sorted, microseconds(now))
+    end = bisect.bisect_left(index.next_sorted, microseconds(now))
     return [rank for rank in index.next_order[:end] if rank in current]
-
-
-def bisect_before(values, limit):
-    low, high = 0, len(values)
-    while low < high:
-        middle = (low + high) // 2
-        if values[middle] < limit:
-            low = middle + 1
-        else:
-            high = middle
-    return low
 
 
 def by_next_meeting(index, fresh):
