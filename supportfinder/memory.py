@@ -12,10 +12,18 @@ settings bound that, for app-server workers only (wsgi.py calls configure(); tes
   the heap's free pages back (malloc_trim, a few milliseconds at most, so only after such growth).
 
 0 turns either off; neither does anything where the C library is not glibc.
+
+And Python's cyclic garbage collector: after the warm-up, everything alive (modules, templates, the gazetteer,
+the search index: about 140,000 tracked objects at 100,000 groups) is moved out of its reach (freeze_survivors,
+gc.freeze), so a full collection no longer walks them all. Measured in-process on three-filter searches at
+100,000 groups, the collector took about 1.2 ms of a 10 ms search, full collections about half of it. The index's
+rebuild (groups.directory.facet_index.release_memory) unfreezes, collects and freezes again, so what the old index
+left in cycles is freed, not kept for good. GC_FREEZE=False leaves the collector as it is.
 """
 
 import ctypes
 import ctypes.util
+import gc
 import logging
 import os
 
@@ -73,3 +81,14 @@ def configure():
         _trimmed_at["rss"] = rss_bytes()
         request_finished.connect(trim_after_growth, dispatch_uid="supportfinder.memory.trim_after_growth")
     return True
+
+
+def freeze_survivors():
+    """After the warm-up: collect, then put every object still alive beyond the collector's reach (gc.freeze). An
+    object frozen is still freed when nothing refers to it; only one kept alive by a cycle waits for the next
+    unfreeze (the index's rebuild). Returns the number frozen (0 when GC_FREEZE is off)."""
+    if not settings.GC_FREEZE:
+        return 0
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()

@@ -13,3 +13,5 @@ memory.configure()
 # Ready before the first visitor: imports, gazetteer, templates, connection and caches (supportfinder.warmup).
 if os.environ.get("WARM_UP", "1") != "0":
     warm_up(application)
+# What the worker keeps from now on, out of the cyclic collector's walks (supportfinder.memory.freeze_survivors).
+memory.freeze_survivors()

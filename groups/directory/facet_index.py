@@ -354,8 +354,15 @@ _LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if ctypes.util.find_library("
 
 def release_memory():
     """Give the building's transient memory (rows, lists) back to the operating system, so a worker's size is
-    what it keeps, not the peak of its last rebuild (glibc keeps freed memory otherwise)."""
+    what it keeps, not the peak of its last rebuild (glibc keeps freed memory otherwise). In a worker whose
+    survivors were frozen (supportfinder.memory.freeze_survivors) they are unfrozen first, so the old index's
+    cycles are collected, and the new index is frozen with the rest."""
+    frozen = gc.get_freeze_count() > 0
+    if frozen:
+        gc.unfreeze()
     gc.collect()
+    if frozen:
+        gc.freeze()
     if _LIBC is not None and hasattr(_LIBC, "malloc_trim"):
         _LIBC.malloc_trim(0)
 

@@ -253,6 +253,9 @@ SEARCH_VERSION_CHECK_SECONDS = env.float("SEARCH_VERSION_CHECK_SECONDS", default
 # 0 turns either off.
 MALLOC_MMAP_THRESHOLD_BYTES = env.int("MALLOC_MMAP_THRESHOLD_BYTES", default=128 * 1024)
 MALLOC_TRIM_GROWTH_BYTES = env.int("MALLOC_TRIM_GROWTH_BYTES", default=2 * 1024 * 1024)
+# An app-server worker moves what it keeps after its warm-up out of the cyclic garbage collector's walks
+# (supportfinder.memory.freeze_survivors); False leaves the collector as Python sets it.
+GC_FREEZE = env.bool("GC_FREEZE", default=True)
 # At most this many values of one search parameter are used (?type=a,b,…); the rest are reported, not parsed.
 SEARCH_MAX_VALUES = env.int("SEARCH_MAX_VALUES", default=20)
 

@@ -1,9 +1,19 @@
 """A worker gives freed memory back to the system (supportfinder.memory)."""
 
+import gc
+import os
+import pathlib
+import subprocess
+import sys
+import weakref
+
 import pytest
 from django.core.signals import request_finished
 
+from groups.directory import facet_index
 from supportfinder import memory
+
+PROJECT = pathlib.Path(__file__).resolve().parents[2]
 
 
 class FakeLibc:
@@ -87,3 +97,42 @@ def test_without_glibc_nothing_is_configured(process, monkeypatch):
 def test_the_real_process_reads_its_rss():
     assert memory.rss_bytes.__module__ == "supportfinder.memory"
     assert memory.rss_bytes() > 10 * 2**20
+
+
+@pytest.fixture
+def collector():
+    """Python's collector put back as it was: nothing frozen."""
+    yield
+    gc.unfreeze()
+
+
+class Node:
+    pass
+
+
+def test_a_rebuild_of_the_index_frees_what_the_old_one_kept_in_cycles_after_a_freeze(collector, settings):
+    old = Node()
+    old.itself = old  # kept alive by a cycle only, as a structure of the old index may be
+    gone = weakref.ref(old)
+    assert memory.freeze_survivors() > 0
+    del old
+    gc.collect()
+    assert gone() is not None  # frozen: out of the collector's reach
+    facet_index.release_memory()  # what every build of the index ends with
+    assert gone() is None
+    assert gc.get_freeze_count() > 0  # and what is alive now is frozen in turn
+
+
+def test_without_a_freeze_a_rebuild_freezes_nothing(collector):
+    facet_index.release_memory()
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize(("setting", "frozen"), [("True", True), ("False", False)])
+def test_a_worker_freezes_what_it_keeps_once_it_is_ready_unless_told_not_to(setting, frozen):
+    """wsgi.py, as gunicorn loads it in each worker (its warm-up off: it needs a database with tables)."""
+    environment = dict(os.environ, WARM_UP="0", GC_FREEZE=setting, DJANGO_SETTINGS_MODULE="supportfinder.settings.test")
+    code = "import gc, supportfinder.wsgi; print(gc.get_freeze_count())"
+    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True,
+                            cwd=PROJECT, check=True)
+    assert (int(result.stdout.split()[-1]) > 0) is frozen
