@@ -9,7 +9,14 @@ from datetime import time
 import pytest
 from django.test import Client
 
-from tests.browser.support import AXE_RUN_JS, AXE_SCRIPT, AXE_TAGS, SCREENSHOTS, format_violations
+from tests.browser.support import (
+    AXE_RUN_JS,
+    AXE_SCRIPT,
+    AXE_TAGS,
+    SCREENSHOTS,
+    focused_after_load,
+    format_violations,
+)
 from tests.browser.test_layout import assert_no_sideways_scroll
 
 pytestmark = [pytest.mark.browser]
@@ -94,13 +101,13 @@ def test_after_a_failed_submit_the_error_summary_has_focus(new_context, server, 
     for javascript in (True, False):
         page = signed_in_context(new_context, server, coordinator, java_script_enabled=javascript).new_page()
         fail_to_submit(page, server)
-        assert page.evaluate("() => document.activeElement.id") == "error-summary", f"JavaScript {javascript}"
+        assert focused_after_load(page) == "error-summary", f"JavaScript {javascript}"
         assert "Please check the form" in page.evaluate("() => document.activeElement.innerText")
         # Closing a listing without ticking the box: the message saying so has focus too.
         page.goto(server + f"/coordinate/groups/{PUBLISHED}/close/")
         with page.expect_navigation():
             page.get_by_role("button", name="Close the listing").click()
-        assert page.evaluate("() => document.activeElement.id") == "error-summary", f"JavaScript {javascript}"
+        assert focused_after_load(page) == "error-summary", f"JavaScript {javascript}"
 
 
 def visible_meeting_fields(page, number):
