@@ -4,7 +4,6 @@ The scripts only read the page (apart from blur/focus to compare a focused eleme
 with its unfocused ones); nothing here is page code, so the page's CSP does not apply to them.
 """
 
-import time
 from pathlib import Path
 
 import axe_playwright_python
@@ -135,15 +134,3 @@ def audit(page, name):
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size(size)
     assert not violations, f"{name}: {format_violations(violations)}"
-
-
-def focused_after_load(page, seconds=2.0):
-    """The id of the element that has the focus once the page's autofocus has run. A browser applies autofocus at
-    the page's next rendering, which on a busy machine can come after the load event that expect_navigation waits
-    for; so wait (at most `seconds`) for the focus to leave the body, as a person would see it land."""
-    deadline = time.monotonic() + seconds
-    while True:
-        found = page.evaluate("() => document.activeElement === document.body ? null : document.activeElement.id")
-        if found is not None or time.monotonic() > deadline:
-            return found
-        page.wait_for_timeout(50)

@@ -7,10 +7,11 @@ to it sets none.
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from groups.contact import services
 from groups.models import ContactMessage, Group
-from tests.browser.support import audit, focused_after_load
+from tests.browser.support import audit
 
 pytestmark = [pytest.mark.browser]
 
@@ -49,7 +50,7 @@ def test_a_message_sent_on_a_phone_is_read_and_answered_by_the_coordinator(new_c
     assert page.get_by_text("973 characters left").is_visible()  # counted down as they type (enhance.js)
     with page.expect_navigation():
         page.get_by_role("button", name="Send message").click()
-    assert focused_after_load(page) == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused(timeout=2000)  # autofocus runs at the next rendering
     assert page.get_by_label("Your name, or a name to call you").input_value() == "Sam"
     assert page.get_by_label("Anything you would like the group to know (optional)").input_value() \
         == "Is there space on Tuesdays?"
