@@ -18,9 +18,9 @@ the search index: about 140,000 tracked objects at 100,000 groups) is moved out 
 gc.freeze), so a full collection no longer walks them all. Measured in-process over 1,800 three-filter searches at
 100,000 groups after a warm-up: a full collection came about every 300 searches and took about 110 ms, a pause
 that lands on one search (0.3 ms a search on average); frozen, one came every 120-200 searches and took about
-12 ms (0.05-0.16 ms a search). The index's
-rebuild (groups.directory.facet_index.release_memory) unfreezes, collects and freezes again, so what the old index
-left in cycles is freed, not kept for good. GC_FREEZE=False leaves the collector as it is.
+12 ms (0.05-0.16 ms a search). The index's rebuild (groups.directory.facet_index.release_memory) unfreezes,
+collects and freezes again, so what the old index left in cycles is freed, not kept for good. GC_FREEZE=False
+leaves the collector as it is.
 """
 
 import ctypes

@@ -110,7 +110,7 @@ class Node:
     pass
 
 
-def test_a_rebuild_of_the_index_frees_what_the_old_one_kept_in_cycles_after_a_freeze(collector, settings):
+def test_a_rebuild_of_the_index_frees_what_the_old_one_kept_in_cycles_after_a_freeze(collector):
     old = Node()
     old.itself = old  # kept alive by a cycle only, as a structure of the old index may be
     gone = weakref.ref(old)
