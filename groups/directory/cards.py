@@ -62,7 +62,7 @@ from groups.directory.presenters import (
     MeetingWhen,
     distance_label,
     distance_words,
-    forget_distance_words,
+    forget_memoised_words,
     upcoming_meeting,
 )
 
@@ -290,7 +290,7 @@ def forget_words(**kwargs):
     """The words memoised per worker (card_html's, the meetings', the distances') looked up again after a change of
     settings (tests change the languages and the URLs; a running site never does)."""
     card_html.forget_words()
-    forget_distance_words()
+    forget_memoised_words()
     _meeting_memo.clear()
 
 

@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.http import QueryDict
 from django.template.loader import get_template
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -242,3 +242,27 @@ def test_two_meetings_at_the_same_clock_time_on_the_night_the_clocks_go_back_kee
         words = card_html.CardWords.current()
         rows = [cards._meeting_row(words, "en", when, True, False, True) for when in (first, second)]
     assert 'datetime="2027-10-31T01:30:00+01:00"' in rows[0] and 'datetime="2027-10-31T01:30:00+00:00"' in rows[1]
+
+
+ZONES = ["Europe/London", "America/New_York", "Asia/Kolkata", "Pacific/Chatham", "Etc/GMT+5", "UTC"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(moment=st.datetimes(datetime.datetime(1, 1, 2), datetime.datetime(9999, 12, 30)),
+       zone=st.sampled_from(ZONES), language=st.sampled_from(["en", "fr", "de", "cy"]), with_year=st.booleans())
+def test_a_meeting_s_words_are_the_date_filter_s_in_every_language(moment, zone, language, with_year):
+    """MeetingWhen.words memoises each day's words: what a card reads is still exactly what the date filter writes
+    with the card's format, at the meeting's own clock time, in the language being shown."""
+    at = moment.replace(tzinfo=datetime.UTC).astimezone(zoneinfo.ZoneInfo(zone))
+    with translation.override(language):
+        expected = formats.date_format(at, "l j F Y, H:i" if with_year else "l j F, H:i")
+        assert MeetingWhen(at, zone).words(with_year) == expected
+
+
+def test_the_same_meeting_read_in_one_language_then_another_is_in_each_language():
+    when = MeetingWhen(datetime.datetime(2027, 3, 3, 18, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Paris")), "Europe/Paris")
+    shown = []
+    for language in ("en", "fr", "en"):
+        with translation.override(language):
+            shown.append(when.words(with_year=False))
+    assert shown == ["Wednesday 3 March, 18:30", "mercredi 3 mars, 18:30", "Wednesday 3 March, 18:30"]
