@@ -55,7 +55,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from groups.core import schedule
-from groups.directory import card_html, index_terms, loading, selectors
+from groups.directory import card_html, card_rows, loading, selectors
 from groups.directory.card_keys import card_digest
 from groups.directory.facet_index import EPOCH, NEVER_US, microseconds
 from groups.directory.presenters import (
@@ -223,10 +223,8 @@ def cards_from_index(index, listed, *, language=None, now=None):
     missing = {pk for pk, key in keys.items() if key not in cached}
     meetings = _index_meetings(index, ranks, now)
     unread = [pk for pk in ranks if pk in missing or pk not in meetings]
-    groups = {}
-    if unread:
-        groups = {group.pk: group for group in loading.groups_by_id(unread, terms_of=index_terms.terms_of(index),
-                                                                       annotated=False)}
+    groups = card_rows.card_groups(unread, index, timezone.localdate(), meetings_for=[
+        pk for pk in unread if pk not in meetings])
     _stats.add(hits=len(ranks) - len(missing), misses=len(missing))
     fresh = {}
     cards = []

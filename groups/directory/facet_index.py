@@ -159,6 +159,7 @@ class FacetIndex:
     terms: dict  # param -> {term id: bitmap}
     remote: FrozenBitMap  # meets_remotely: listed in a place search whatever the distance
     accredited: FrozenBitMap  # a current verified claim today (key[1])
+    waiting: FrozenBitMap  # a claim waiting for review (a card says so: groups.directory.card_rows reads it)
     hidden_in_person: FrozenBitMap  # location only on request and meets only in person (on_request_elsewhere)
     meetings: dict  # (weekday or None, time-of-day slug or None) -> bitmap of groups with such a meeting
     next_at: array  # rank -> stored next meeting in microseconds, NEVER_US for none
@@ -336,8 +337,8 @@ def build(key):
     index = FacetIndex(
         key=key, ids=ids, rank_of=rank_of, all=FrozenBitMap(range(len(ids))), terms_by_param=terms_by_param,
         terms={taxonomy.param: _term_bitmaps(taxonomy, rank_of, costs) for taxonomy in TAXONOMIES},
-        remote=FrozenBitMap(remote), accredited=rank_of.ranks(list(badges)), hidden_in_person=FrozenBitMap(hidden),
-        meetings=meetings,
+        remote=FrozenBitMap(remote), accredited=rank_of.ranks(list(badges)), waiting=rank_of.ranks(list(waiting)),
+        hidden_in_person=FrozenBitMap(hidden), meetings=meetings,
         next_at=next_at, next_order=next_order, next_sorted=array("q", map(next_at.__getitem__, next_order)),
         located=FrozenBitMap(located), public=FrozenBitMap(public), latitude=latitude, longitude=longitude,
         cos_latitude=array("d", map(math.cos, map(math.radians, latitude))),

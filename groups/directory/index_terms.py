@@ -27,11 +27,13 @@ _term_sets_of = {"index": lambda: None, "sets": None}
 
 
 def _term_sets(index):
-    """[(M2M field, [(term, its groups' ranks)] in the index's term order)] of this index, worked out once per index
-    (a term's pk is a property: reading it for every term of every group cost a millisecond a page)."""
+    """[(M2M field, [(term, its groups' ranks)] by (order, name) as Python sorts them)] of this index, worked out
+    once per index (a term's pk is a property: reading it for every term of every group cost a millisecond a page).
+    The order is loading.attach_many_valued's, so a card lists a group's terms alike whichever way it was read."""
     if _term_sets_of["index"]() is not index:
         _term_sets_of["sets"] = [
-            (field, [(term, index.terms[param].get(term.pk, EMPTY)) for term in index.terms_by_param[param]])
+            (field, [(term, index.terms[param].get(term.pk, EMPTY))
+                     for term in sorted(index.terms_by_param[param], key=lambda term: (term.order, term.name))])
             for field, param in ((field, TAXONOMY_BY_FIELD[field].param) for field in M2M_FIELDS)]
         _term_sets_of["index"] = weakref.ref(index)
     return _term_sets_of["sets"]

@@ -17,6 +17,7 @@ group.waiting_claims), so templates, the JSON and the calendar read them without
 
 import datetime
 import math
+from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast
@@ -137,9 +138,9 @@ def _rows(queryset, kind, fields, row_id="pk"):
     )
 
 
-def _many_valued_query(count, today, with_terms=True):
-    """Query 2: every taxonomy's terms (unless with_terms is False), the meeting times and the current and waiting
-    claims of `count` groups, their ids given when it runs."""
+def _many_valued_query(count, today, with_terms=True, with_meetings=True):
+    """Query 2: every taxonomy's terms (unless with_terms is False), the meeting times (unless with_meetings is
+    False) and the current and waiting claims of `count` groups, their ids given when it runs."""
     ids = ids_lookup("group_id", count)
     branches = []
     for kind, field in enumerate(M2M_FIELDS if with_terms else ()):
@@ -147,7 +148,8 @@ def _many_valued_query(count, today, with_terms=True):
         term = TAXONOMY_BY_FIELD[field].model._meta.model_name
         branches.append(_rows(through.objects.filter(**ids), kind,
                               [f"{term}__{name}" for name in TERM_FIELDS], row_id=f"{term}_id"))
-    branches.append(_rows(MeetingTime.objects.filter(**ids), MEETINGS, MEETING_FIELDS))
+    if with_meetings:
+        branches.append(_rows(MeetingTime.objects.filter(**ids), MEETINGS, MEETING_FIELDS))
     claim_fields = CLAIM_FIELDS + tuple(f"body__{name}" for name in BODY_FIELDS)
     branches.append(_rows(current_claims(today).filter(**ids), CURRENT_CLAIMS, claim_fields))
     waiting = AccreditationClaim.objects.filter(**ids, status=AccreditationClaim.Status.CLAIMED)
@@ -181,14 +183,41 @@ def attach_many_valued(groups, today=None, *, terms_of=None):
     by_id = {group.pk: group for group in groups if not has_many_valued(group)}
     if not by_id:
         return
-    terms = {(kind, group_id): [] for kind in range(len(M2M_FIELDS)) for group_id in by_id}
-    meetings = {group_id: [] for group_id in by_id}
-    claims = {(kind, group_id): [] for kind in (CURRENT_CLAIMS, WAITING_CLAIMS) for group_id in by_id}
-    bodies = {}
     with_terms = terms_of is None
-    query = prepared(("many", len(by_id), today, with_terms),
-                     lambda: _many_valued_query(len(by_id), today, with_terms), planned_once=True)
-    for kind, group_id, row_id, *text in query.rows(ids=list(by_id)):
+    found = many_valued(list(by_id), today, with_terms=with_terms)
+    for group_id, group in by_id.items():
+        given = None if with_terms else terms_of(group)
+        for kind, field in enumerate(M2M_FIELDS):
+            terms = found.terms[kind, group_id] if with_terms else given[field]
+            _set_prefetched(group, field, TAXONOMY_BY_FIELD[field].model,
+                            sorted(terms, key=lambda term: (term.order, term.name)))
+        for meeting in found.meetings[group_id]:
+            meeting.group = group
+        _set_prefetched(group, "meeting_times", MeetingTime, found.meetings[group_id])
+        group.current_claims = found.claims[CURRENT_CLAIMS, group_id]
+        group.waiting_claims = found.claims[WAITING_CLAIMS, group_id]
+
+
+@dataclass
+class ManyValued:
+    """Query 2's rows of some groups, by group id: terms[(taxonomy number, id)], meetings[id] in MeetingTime's
+    order, claims[(CURRENT_CLAIMS or WAITING_CLAIMS, id)], the current ones with the badge (the claim valid
+    longest, with_badges' order) first."""
+
+    terms: dict
+    meetings: dict
+    claims: dict
+
+
+def many_valued(group_ids, today, *, with_terms=True, with_meetings=True):
+    """Query 2 for these groups, read (planned once per connection and shape, as attach_many_valued says)."""
+    terms = {(kind, group_id): [] for kind in range(len(M2M_FIELDS)) for group_id in group_ids}
+    meetings = {group_id: [] for group_id in group_ids}
+    claims = {(kind, group_id): [] for kind in (CURRENT_CLAIMS, WAITING_CLAIMS) for group_id in group_ids}
+    bodies = {}
+    query = prepared(("many", len(group_ids), today, with_terms, with_meetings),
+                     lambda: _many_valued_query(len(group_ids), today, with_terms, with_meetings), planned_once=True)
+    for kind, group_id, row_id, *text in query.rows(ids=group_ids):
         if kind < len(M2M_FIELDS):
             terms[kind, group_id].append(_term(TAXONOMY_BY_FIELD[M2M_FIELDS[kind]].model, row_id, text))
         elif kind == MEETINGS:
@@ -196,19 +225,10 @@ def attach_many_valued(groups, today=None, *, terms_of=None):
             meetings[group_id].append(_instance(MeetingTime, values))
         else:
             claims[kind, group_id].append(_claim(row_id, group_id, text, bodies))
-    for group_id, group in by_id.items():
-        given = None if with_terms else terms_of(group)
-        for kind, field in enumerate(M2M_FIELDS):
-            found = terms[kind, group_id] if with_terms else given[field]
-            _set_prefetched(group, field, TAXONOMY_BY_FIELD[field].model,
-                            sorted(found, key=lambda term: (term.order, term.name)))
-        for meeting in meetings[group_id]:
-            meeting.group = group
-        _set_prefetched(group, "meeting_times", MeetingTime, sorted(meetings[group_id], key=_meeting_order))
-        # with_badges' order: the claim valid longest is the badge.
-        group.current_claims = sorted(claims[CURRENT_CLAIMS, group_id],
-                                      key=lambda claim: (-claim.valid_until.toordinal(), claim.pk))
-        group.waiting_claims = claims[WAITING_CLAIMS, group_id]
+    for group_id in group_ids:
+        meetings[group_id].sort(key=_meeting_order)
+        claims[CURRENT_CLAIMS, group_id].sort(key=lambda claim: (-claim.valid_until.toordinal(), claim.pk))
+    return ManyValued(terms, meetings, claims)
 
 
 # Taxonomy terms as read by query 2, shared by every group (and request) that reads the same row: terms are a

@@ -109,6 +109,12 @@ class Prepared:
         self.current = _substituted(self.params, self._typed(ids), text)
         return list(ModelIterable(self.queryset))
 
+    def values(self, ids=(), text=None):
+        """Tuples, as iterating a values_list queryset would give them (each column converted as its field reads
+        it, which the plain rows below are not)."""
+        self.current = _substituted(self.params, self._typed(ids), text)
+        return list(self.queryset._iterable_class(self.queryset))
+
     def rows(self, ids=(), text=None):
         """Plain rows from the database (for a values_list of plain columns)."""
         with self.compiler.connection.cursor() as cursor:

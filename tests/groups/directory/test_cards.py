@@ -15,7 +15,7 @@ from django.utils import formats
 from groups.accreditation.seen import claim_seen_token
 from groups.accreditation.services import claim_verify
 from groups.coordination import services
-from groups.directory import cards, loading
+from groups.directory import card_rows, cards, loading
 from groups.directory.facet_index import current_index
 from groups.models import AccreditationClaim, Format, Group
 from tests.groups.coordination.test_coordinate import edit_data
@@ -72,8 +72,9 @@ class TestQueries:
             client.get("/groups/")
         with CaptureQueriesContext(connection) as warm:
             client.get("/groups/")
-        # Cold: the search's own read of the directory version, then the missed cards' two queries
-        # (loading.groups_by_id); warm: the version only, the keys and the next meetings come from the index.
+        # Cold: the search's own read of the directory version, then the missed cards' two queries (their rows and,
+        # as each has a claim, their claims: card_rows.card_groups); warm: the version only, the keys and the next
+        # meetings come from the index.
         assert len(cold) == 3 and len(warm) == 1
         assert "groups_group" not in warm.captured_queries[0]["sql"]
 
@@ -86,16 +87,17 @@ class TestQueries:
         for pk in dropped:
             assert caches["cards"].delete(cards.index_card_key(index, index.rank_of[pk], "en", generation))
         cards.card_cache_stats(reset=True)
-        reads = mock.patch.object(loading, "groups_by_id", wraps=loading.groups_by_id)
+        reads = mock.patch.object(card_rows, "card_groups", wraps=card_rows.card_groups)
         with CaptureQueriesContext(connection) as mixed, reads as read:
             page = client.get("/groups/").content.decode()
         assert page == cold
         assert re.findall(r">(Circle \d\d)</a>", page) == [f"Circle {number:02d}" for number in range(20)]
         assert cards.card_cache_stats() == {"hits": 20 - len(dropped), "misses": len(dropped)}
-        # The version, then the missed groups and only them (loading.groups_by_id's two queries).
+        # The version, then the missed groups and only them (card_rows.card_groups: their rows, then their claims,
+        # which every group here has).
         assert len(mixed) == 3
         read.assert_called_once()
-        assert read.call_args.args == (dropped,)
+        assert read.call_args.args[0] == dropped
 
 
 class TestWhatACardShows:
