@@ -7,9 +7,9 @@ instances a group (group, cost, place, through select_related's machinery), seve
 (CardGroup), and query 2 (loading.many_valued) runs only for the groups that need it, as the facet index the
 search was answered from tells:
 
-- the claims of a group with a badge or a claim waiting for review (index.accredited, index.waiting), which is
-  about one group in ten; the others have none to show, as of the index's version (which is the version of the
-  card's cache key: groups.directory.cards);
+- the claims of a group with a badge (index.accredited), about one group in thirty at 100,000; the others have
+  none to show, as of the index's version (which is the version of the card's cache key: groups.directory.cards).
+  Whether a claim waits for review is all a card shows of one, and the index tells it (index.waiting);
 - the meetings of a group whose next meeting the index cannot tell (cards._index_meetings);
 - the taxonomy terms never: they come from the index (groups.directory.index_terms).
 
@@ -19,12 +19,15 @@ Group read by loading.groups_by_id (the SQL reference's pages): test_card_html c
 
 from groups.core.models import Group, Place
 from groups.directory import index_terms, loading
-from groups.directory.loading import CURRENT_CLAIMS, WAITING_CLAIMS
+from groups.directory.loading import CURRENT_CLAIMS
 from groups.directory.prepared import ids_lookup, prepared
 
 COLUMNS = ("pk", "name", "slug", "summary", "host_name", "time_zone", "status", "is_demo", "meets_remotely",
            "cost__name", "place__group", "place__city", "place__region", "place__address_visibility")
 NO_MEETINGS = ()
+# A group's claims waiting for review, as a card reads them: only whether there is one (card_html.badge_html), which
+# the index tells, so they are never read.
+WAITING = (True,)
 
 
 class Named:
@@ -79,7 +82,8 @@ def _query(count):
 
 def card_groups(ids, index, today, *, meetings_for=()):
     """{id: CardGroup} of the published groups among `ids` (one unpublished or deleted since the index was built is
-    left out), with their terms from the index, their claims when the index says they have any, and their meetings
+    left out), with their terms and waiting claims from the index, their current claims when the index says they
+    have a badge, and their meetings
     for the ids in meetings_for: in one query, and a second when some group needs claims or meetings."""
     ids = list(ids)
     if not ids:
@@ -89,14 +93,15 @@ def card_groups(ids, index, today, *, meetings_for=()):
     terms_of = index_terms.terms_of(index)
     for group in groups.values():
         group.card_terms = terms_of(group)
-    claimed = index.accredited | index.waiting
+    for pk, group in groups.items():
+        if index.rank_of[pk] in index.waiting:
+            group.waiting_claims = WAITING
     meetings_for = [pk for pk in meetings_for if pk in groups]
-    many = sorted({pk for pk in groups if index.rank_of[pk] in claimed}.union(meetings_for))
+    many = sorted({pk for pk in groups if index.rank_of[pk] in index.accredited}.union(meetings_for))
     if many:
         found = loading.many_valued(many, today, with_terms=False, with_meetings=bool(meetings_for))
         for pk in many:
             group = groups[pk]
             group.meeting_times = Rows(found.meetings[pk])
             group.current_claims = found.claims[CURRENT_CLAIMS, pk]
-            group.waiting_claims = found.claims[WAITING_CLAIMS, pk]
     return groups

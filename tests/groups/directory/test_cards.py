@@ -100,17 +100,21 @@ class TestQueries:
         assert read.call_args.args[0] == dropped
 
 
-    def test_missed_cards_of_groups_with_no_claim_to_show_are_one_query(self, client, make_group):
-        """card_rows reads claims only for the groups the index says have a badge or a claim waiting, and meetings
-        only when the index cannot tell the next one: missed cards of groups with neither are their rows alone."""
+    def test_missed_cards_of_groups_with_no_badge_are_one_query(self, client, make_group, accrediting_body):
+        """card_rows reads claims only for the groups the index says have a badge (a claim waiting shows only that
+        it waits, which the index tells), and meetings only when the index cannot tell the next one: missed cards
+        of groups with neither are their rows alone."""
         for number in range(3):
             make_group(f"Quiet {number}", meetings=[{"frequency": "weekly", "weekday": number, "start_time":
-                                                      datetime.time(18)}])
+                                                      datetime.time(18)}],
+                       claims=[{"body": accrediting_body, "status": "claimed"}] if number == 1 else [])
         client.get("/groups/")  # the worker's index, built on its first search
         caches["cards"].clear()
         with CaptureQueriesContext(connection) as cold:
             page = client.get("/groups/").content.decode()
         assert len(cold) == 2 and page.count('<article class="card"') == 3 and page.count("<dt>Next meeting</dt>") == 3
+        assert "Accreditation claimed, not yet verified" in card_of(page, "Quiet 1")
+        assert "Accreditation claimed" not in card_of(page, "Quiet 0") + card_of(page, "Quiet 2")
 
 
 class TestWhatACardShows:
