@@ -92,9 +92,16 @@ def distance_fields(group):
 def group_list(request):
     result = search_groups(request.GET)
     page = result.page
-    # One query for every group's meetings and claims, and their terms too unless the index gives them.
-    loading.attach_many_valued(page.object_list, terms_of=index_terms.terms_of(result.index) if result.index else None)
     now = timezone.now()
+    index = result.index
+    if index is None:  # the SQL reference answered: one query for every group's terms, meetings and claims
+        loading.attach_many_valued(page.object_list)
+    else:  # the index tells the terms and who has a badge: claims only for those, meetings only where needed
+        loading.attach_from_index(
+            page.object_list, index_terms.terms_of(index),
+            claims_for={group.pk for group in page.object_list if index.rank_of[group.pk] in index.accredited},
+            meetings_for={group.pk for group in page.object_list
+                          if presenters.upcoming_meeting(group, now, stored="only") is None})
     base = request.build_absolute_uri(request.path)
     query = presenters.querystring(result.params)
     url = group_urls(request)

@@ -35,14 +35,6 @@ from groups.directory.prepared import PLACEHOLDER_TEXT, ids_lookup, prepared
 # Deferred always (the keyword search's columns, wide and never shown) and on cards (the long texts).
 NEVER_SHOWN = ("search_text", "search_words", "join_link")
 CARD_DEFERS = NEVER_SHOWN + ("description", "registration_details")
-# All that a result card's HTML reads (groups.directory.card_html, its next meeting from presenters.upcoming_meeting):
-# its groups are read with only these when the facet index gives the rest (annotated=False). Six timestamps and
-# twenty other columns a group fewer to convert: reading a deferred one would cost a query per group, which the
-# query-count tests of a page of missed cards would show.
-CARD_ONLY = ("name", "slug", "summary", "host_name", "cost", "time_zone", "status", "is_demo", "meets_remotely",
-             "next_meeting_at", "cost__name", "place__group", "place__city", "place__region",
-             "place__address_visibility", "place__search_latitude", "place__search_longitude")
-
 # The many-valued rows: (kind, group id, row id, then WIDTH text columns), kind naming what the row is.
 WIDTH = 9
 MEETINGS, CURRENT_CLAIMS, WAITING_CLAIMS = 10, 20, 21
@@ -56,8 +48,8 @@ def groups_by_id(ids, *, many=True, detail=False, today=None, terms_of=None, ann
     """The published groups with these ids, in that order, in one query (one unpublished or deleted since the
     search read its ids is left out, never shown); with their many-valued data in a second one: `many` is True
     (all of them), False (none) or the set of ids needing it. terms_of: see attach_many_valued. annotated=False
-    leaves out single_valued's four subqueries, for a caller that has their answers already (the result cards,
-    from the facet index): each ran once per group, about half of the query's time."""
+    leaves out single_valued's four subqueries, for a caller that has their answers already (the JSON of a page
+    answered from the facet index): each ran once per group, about half of the query's time."""
     today = today or timezone.localdate()
     ids = list(ids)
     if not ids:
@@ -109,8 +101,7 @@ def single_valued(groups, today=None, *, detail=False, annotated=True):
     when annotated is False)."""
     today = today or timezone.localdate()
     if not annotated:
-        groups = groups.order_by().select_related("cost", "place")
-        return groups.defer(*NEVER_SHOWN) if detail else groups.only(*CARD_ONLY)
+        return groups.order_by().select_related("cost", "place").defer(*(NEVER_SHOWN if detail else CARD_DEFERS))
     badge = current_claims(today).filter(group=OuterRef("pk")).order_by("-valid_until", "pk")
     waiting = AccreditationClaim.objects.filter(group=OuterRef("pk"), status=AccreditationClaim.Status.CLAIMED)
     scheduled = MeetingTime.objects.filter(group=OuterRef("pk")).exclude(frequency=BY_ARRANGEMENT)
@@ -196,6 +187,25 @@ def attach_many_valued(groups, today=None, *, terms_of=None):
         _set_prefetched(group, "meeting_times", MeetingTime, found.meetings[group_id])
         group.current_claims = found.claims[CURRENT_CLAIMS, group_id]
         group.waiting_claims = found.claims[WAITING_CLAIMS, group_id]
+
+
+def attach_from_index(groups, terms_of, *, claims_for, meetings_for, today=None):
+    """What the JSON of a page answered from the facet index shows of its groups, in one query or none: their terms
+    from the index (terms_of, in attach_many_valued's order), the current claims of the groups in claims_for (those
+    the index says have a badge), the meetings of those in meetings_for (whose stored next meeting cannot be
+    shown as it is). Query 2 is skipped when neither names a group; the other groups' meetings stay unread, as
+    their stored next meeting is what the JSON shows (reading them through group.meeting_times would query)."""
+    many = sorted({group.pk for group in groups} & (set(claims_for) | set(meetings_for)))
+    found = many_valued(many, today or timezone.localdate(), with_terms=False,
+                        with_meetings=bool(meetings_for)) if many else None
+    for group in groups:
+        for field, terms in terms_of(group).items():
+            _set_prefetched(group, field, TAXONOMY_BY_FIELD[field].model, terms)
+        group.current_claims = found.claims[CURRENT_CLAIMS, group.pk] if group.pk in claims_for else []
+        if group.pk in meetings_for:
+            for meeting in found.meetings[group.pk]:
+                meeting.group = group
+            _set_prefetched(group, "meeting_times", MeetingTime, found.meetings[group.pk])
 
 
 @dataclass

@@ -244,7 +244,7 @@ def search_groups(querydict, page_size=None, *, read=True):
     paginator = Paginator(fast_search.ordered(search, params, current, fresh),
                           page_size or settings.SEARCH_PAGE_SIZE, allow_empty_first_page=True)
     page = paginator.page(_page_number(params, paginator))
-    page.object_list = groups_in_order(page.object_list) if read else [Listed(pk) for pk in page.object_list]
+    page.object_list = groups_in_order(page.object_list, index) if read else [Listed(pk) for pk in page.object_list]
     fast_search.annotate_places(page.object_list, search, params)
     facets = [
         FacetGroup(facet.param, facet.label, [FacetOption(term.slug, term.name, term.description, count, chosen)
@@ -286,12 +286,17 @@ def _still_exact(corrected, at):
     return corrected is not None and corrected[1] <= at <= corrected[0]
 
 
-def groups_in_order(ids):
-    """The page's groups, with everything a card shows, in the order of `ids`.
+def groups_in_order(ids, index):
+    """The page's groups (ids from the index), in that order: their single-valued fields, and whether they
+    list a scheduled meeting from the index (presenters.upcoming_meeting asks when none is stored), in one query
+    without loading's subqueries; the JSON reads the rest (loading.attach_from_index).
 
     Still published ones only: one unpublished or deleted since the version was read is left out, not shown.
     """
-    return loading.groups_by_id(ids, many=False)  # one query; the cards or the JSON read the rest
+    groups = loading.groups_by_id(ids, many=False, annotated=False)
+    for group in groups:
+        group.has_scheduled_meeting = index.rank_of[group.pk] in index.scheduled
+    return groups
 
 
 def _page_number(params, paginator):

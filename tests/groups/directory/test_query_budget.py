@@ -41,7 +41,7 @@ SEARCHES = [
 
 def queries(client, url):
     """(queries of the search, those of them that read the page's groups: card_rows.card_groups' one or two for
-    the HTML, loading.groups_by_id's and attach_many_valued's one each for the JSON)."""
+    the HTML, loading.groups_by_id's one and attach_from_index's one or none for the JSON)."""
     # Cards cached by an earlier search would make the count depend on the order of the searches: each one
     # starts with none cached, its worst case (groups.directory.cards).
     caches["cards"].clear()
@@ -64,6 +64,7 @@ def queries(client, url):
     with (mock.patch.object(card_rows, "card_groups", counted(card_rows.card_groups)),
           mock.patch.object(loading, "groups_by_id", counted(loading.groups_by_id)),
           mock.patch.object(loading, "attach_many_valued", counted(loading.attach_many_valued)),
+          mock.patch.object(loading, "attach_from_index", counted(loading.attach_from_index)),
           CaptureQueriesContext(connection) as captured):
         assert client.get(url).status_code == 200
     return len(captured), sum(reading_groups)
