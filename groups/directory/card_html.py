@@ -60,12 +60,23 @@ def _word(msgid):
     return _escape(gettext(msgid)).replace("%%", "%")
 
 
+RUN_BY = "Run by %(host)s"
+VERIFIED = "Accreditation verified — %(scheme)s, valid until %(date)s"
+FACILITATOR_VERIFIED = "Facilitator credential verified — %(name)s, %(scheme)s, valid until %(date)s"
+
+
 def _blocktranslate(msgid, **values):
     """{% blocktranslate with name=value ... %}: the escaped values put into the translation of msgid, or into
     msgid itself when the translation does not take them (i18n.BlockTranslateNode)."""
+    return _put_in(gettext(msgid), msgid, **values)
+
+
+def _put_in(translated, msgid, **values):
+    """_blocktranslate with msgid's translation given (a card's are looked up once per language:
+    CardWords.messages)."""
     data = {name: _escape(value) for name, value in values.items()}
     try:
-        return gettext(msgid) % data
+        return translated % data
     except (KeyError, ValueError):
         return msgid % data
 
@@ -86,6 +97,7 @@ class CardWords:
     ask_the_group: str
     your_time: str
     detail_prefix: str
+    messages: dict  # msgid -> its translation, for the blocktranslate messages above (not escaped)
 
     @classmethod
     def current(cls):
@@ -103,6 +115,7 @@ class CardWords:
             claimed=_word("Accreditation claimed, not yet verified"), distance=_word("Distance"),
             next_meeting=_word("Next meeting"), ask_the_group=_word("Ask the group"), your_time=_word("Your time:"),
             detail_prefix=prefix + "/" if found and not rest else "",
+            messages={msgid: gettext(msgid) for msgid in (RUN_BY, VERIFIED, FACILITATOR_VERIFIED)},
         )
 
     def group_url(self, group):
@@ -137,12 +150,10 @@ def badge_html(badge, group, words):
         valid_until = badge.valid_until
         date = formats.date_format(valid_until, BADGE_DATE) if valid_until not in (None, "") else ""
         if badge.is_facilitator_credential:
-            verified = _blocktranslate(
-                "Facilitator credential verified — %(name)s, %(scheme)s, valid until %(date)s",
-                scheme=badge.scheme_label, name=badge.facilitator_name, date=date)
+            verified = _put_in(words.messages[FACILITATOR_VERIFIED], FACILITATOR_VERIFIED,
+                                       scheme=badge.scheme_label, name=badge.facilitator_name, date=date)
         else:
-            verified = _blocktranslate("Accreditation verified — %(scheme)s, valid until %(date)s",
-                                       scheme=badge.scheme_label, date=date)
+            verified = _put_in(words.messages[VERIFIED], VERIFIED, scheme=badge.scheme_label, date=date)
         return f'\n\n  \n  <p class="badge badge--verified">{verified}</p>\n  \n\n'
     if group.waiting_claims:
         return f'\n\n  <p class="badge badge--claimed">{words.claimed}</p>\n\n'
@@ -161,7 +172,7 @@ def fixed_html(group, words):
         f'<article class="card" aria-labelledby="group-{pk}">\n'
         f'  <h3 class="card__title" id="group-{pk}"><a href="{_escape(words.group_url(group))}">'
         f"{_escape(group.name)}</a></h3>\n  ",
-        f'<p class="card__host">{_blocktranslate("Run by %(host)s", host=host)}</p>' if host else "",
+        f'<p class="card__host">{_put_in(words.messages[RUN_BY], RUN_BY, host=host)}</p>' if host else "",
         "\n  ",
         f'<p class="tag tag--demo">{words.demo}</p>' if group.is_demo else "",
         "\n  ",
