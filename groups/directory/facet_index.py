@@ -15,6 +15,7 @@ it differs.
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 import math
 import threading
@@ -371,6 +372,7 @@ def release_memory():
 _lock = threading.Lock()
 # The index, and when and after how many of this process's own writes its version was last read.
 _current = {"index": None, "checked_at": float("-inf"), "written": -1}
+built_index = functools.partial(_current.get, "index")  # the last index built, with no query (or None)
 
 
 def current_index():

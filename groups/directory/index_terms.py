@@ -7,7 +7,17 @@ import functools
 import weakref
 
 from groups.core.vocabulary import M2M_FIELDS, TAXONOMY_BY_FIELD
-from groups.directory.facet_index import EMPTY
+from groups.directory.facet_index import EMPTY, built_index
+
+
+def terms_of_version(token, today, pk):
+    """terms_of for this worker's last built index when it is the index of exactly this directory version and day
+    (read by the caller in its own query: a group's page, groups.directory.page_cache) and holds the group with
+    this id, else None. No query either way: the index is not checked or rebuilt here. Every write a page shows
+    changes the version, so the index of the version the page was read at has the group's terms as they are."""
+    index = built_index()
+    found = index is not None and index.key == (token or 0, today) and pk in index.rank_of
+    return terms_of(index) if found else None
 
 
 def terms_of(index):

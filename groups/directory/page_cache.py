@@ -42,7 +42,7 @@ from django.utils import timezone, translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from groups.directory import card_html, helplines, loading, page_html
+from groups.directory import card_html, helplines, index_terms, loading, page_html
 from groups.directory.cards import GENERATION_KEY, HitCounter, card_cache
 from groups.directory.presenters import group_page, listing_is_stale, upcoming_meeting
 
@@ -78,12 +78,12 @@ def page_response(request, group):
     """The group's page, as render(request, PAGE_TEMPLATE, ...) gives it (group read with many=False)."""
     now = timezone.now()
     if not _shared_view(request):
-        loading.attach_many_valued([group])
+        _attach_many_valued(group)
         return render(request, PAGE_TEMPLATE, {"group": group, "page": group_page(group, now)})
     page = None
     live = stored_live_state(group, now)
     if live is None:  # the stored next meeting cannot say: the meetings can
-        loading.attach_many_valued([group])
+        _attach_many_valued(group)
         page = group_page(group, now)
         live = live_state(page)
     language = translation.get_language()
@@ -93,7 +93,7 @@ def page_response(request, group):
     if content is None:
         _stats.add(misses=1)
         if page is None:
-            loading.attach_many_valued([group])
+            _attach_many_valued(group)
             page = group_page(group, now)
         content = page_html.content_html(request, group, page)
         # Stored only when the key's clock part is the one the content was drawn with (a stored next meeting
@@ -106,6 +106,13 @@ def page_response(request, group):
     html = (before_title + conditional_escape(group.name) + before_description + conditional_escape(group.summary)
             + before_content + content + after)
     return HttpResponse(html)
+
+
+def _attach_many_valued(group):
+    """Query 2 for the group, its terms taken from this worker's search index when that is of the version the
+    group was read at (index_terms.terms_of_version): its seven taxonomy branches were most of the query's work."""
+    terms_of = index_terms.terms_of_version(group.directory_token, timezone.localdate(), group.pk)
+    loading.attach_many_valued([group], terms_of=terms_of)
 
 
 def _shared_view(request):

@@ -11,6 +11,7 @@ from django.contrib.messages import constants, get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from accounts.models import User
 from groups.directory import cards, page_cache, prepared
 from groups.directory.selectors import published_group_or_404
-from groups.models import AccreditingBody, Format, Group, Language, MeetingTime, Place
+from groups.models import AccreditingBody, Format, Group, GroupType, Language, MeetingTime, Place
 
 WEEKLY_TUESDAY = {"frequency": "weekly", "weekday": 1, "start_time": datetime.time(18)}
 _numbers = itertools.count()
@@ -278,3 +279,22 @@ class TestNothingLeaks:
         assert "Your message was sent." in response.content.decode()
         assert get_messages(request).used  # shown, so not kept for the next page
         assert "Your message was sent." not in Client().get("/groups/plain/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_group_page_takes_its_terms_from_the_search_index_only_of_its_own_version(client, make_group):
+    """With this worker's search index of the version the page was read at, query 2 reads no taxonomy term (the
+    index has them); a change of terms moves the version, and the page read before any search rebuilt the index
+    reads the terms itself, so it never shows the old ones."""
+    group = make_group("Circle", types=["therapeutic"])
+    client.get("/groups/")  # the worker's index, built on its first search
+    page_cache.page_cache().clear()
+    with CaptureQueriesContext(connection) as read:
+        page = client.get(f"/groups/{group.slug}/").content.decode()
+    assert ">Therapeutic<" in page and len(read) == 2
+    assert not any("groups_grouptype" in query["sql"] for query in read.captured_queries)
+    group.types.set([GroupType.objects.get(slug="community-based")])
+    with CaptureQueriesContext(connection) as read:
+        page = client.get(f"/groups/{group.slug}/").content.decode()
+    assert ">Community based<" in page and ">Therapeutic<" not in page
+    assert any("groups_grouptype" in query["sql"] for query in read.captured_queries)
