@@ -112,22 +112,23 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Requests a new app-server worker answers in-process before its first visitor (supportfinder.warmup).
 WARM_UP_PATHS = env.list("WARM_UP_PATHS", default=["/groups/", "/groups/?near=London", "/types/therapeutic/"])
 # Rendered result cards (groups.directory.cards), keyed by each group's content: in the shared cache when
-# CACHE_URL names one (Redis), otherwise in this worker's memory, bounded so a worker stays small. A worker's own
-# keeps its values compressed (supportfinder.cache: zlib level LOCAL_CACHE_COMPRESS_LEVEL, 0 stores them as
-# Django's LocMemCache does): a card is about 800 bytes pickled, 430 compressed, so CARD_CACHE_ENTRIES 5,000 is
-# about 3.5 MB with the keys.
+# CACHE_URL names one (Redis), otherwise in this worker's memory, bounded so a worker stays small. A card is about
+# 800 bytes pickled: CARD_CACHE_ENTRIES 5,000 is about 5 MB with the keys. Kept as Django's LocMemCache keeps them
+# unless CARD_CACHE_COMPRESS_LEVEL (zlib's level, supportfinder.cache) says otherwise: level 1 makes a card 430
+# bytes, but compressing the dozen cards a results page misses cost it about 0.3 ms, a twentieth of its time.
 CACHES["cards"] = {**CACHES["default"], "KEY_PREFIX": "cards", "TIMEOUT": 7 * 24 * 3600}
 # A group's public page (groups.directory.page_cache): the same, its content about 6.3 KB pickled, 2.4 KB
-# compressed; PAGE_CACHE_ENTRIES bounds a worker's own (about 2.7 MB at the default).
+# compressed at LOCAL_CACHE_COMPRESS_LEVEL (0 keeps it as LocMemCache does); PAGE_CACHE_ENTRIES bounds a worker's
+# own (about 2.7 MB at the default).
 CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages", "TIMEOUT": 7 * 24 * 3600}
-_local_compress_level = env.int("LOCAL_CACHE_COMPRESS_LEVEL", default=1)
-for _alias, _entries in (("cards", env.int("CARD_CACHE_ENTRIES", default=5000)),
-                         ("pages", env.int("PAGE_CACHE_ENTRIES", default=1000))):
+for _alias, _entries, _level in (
+        ("cards", env.int("CARD_CACHE_ENTRIES", default=5000), env.int("CARD_CACHE_COMPRESS_LEVEL", default=0)),
+        ("pages", env.int("PAGE_CACHE_ENTRIES", default=1000), env.int("LOCAL_CACHE_COMPRESS_LEVEL", default=1))):
     if CACHES[_alias]["BACKEND"].endswith("LocMemCache"):
         CACHES[_alias].update(LOCATION=_alias, OPTIONS={"MAX_ENTRIES": _entries, "CULL_FREQUENCY": 4})
-        if _local_compress_level:
+        if _level:
             CACHES[_alias]["BACKEND"] = "supportfinder.cache.CompressedLocMemCache"
-            CACHES[_alias]["OPTIONS"]["COMPRESS_LEVEL"] = _local_compress_level
+            CACHES[_alias]["OPTIONS"]["COMPRESS_LEVEL"] = _level
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
