@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats
 from django.utils.html import conditional_escape
@@ -144,6 +145,14 @@ def _names(group, name):
                                                      loading.prefetched(group, name))))
 
 
+def _pk_text(pk):
+    """{{ group.pk }}, escaped: Django's number format writes an int as str() does unless thousands are grouped
+    (numberformat.format), and localizing one cost a fiftieth of a card."""
+    if settings.USE_THOUSAND_SEPARATOR:
+        return _escape(formats.localize(pk))
+    return str(pk)
+
+
 def badge_html(badge, group, words):
     """accreditation/_badge.html with badge (the current verified claim or None) and group, as a card includes it."""
     if badge:
@@ -164,7 +173,7 @@ def fixed_html(group, words):
     """groups/_card.html for a group read with its many-valued rows: (the HTML before the live slot, after it).
 
     words: the page's CardWords (in the language being rendered)."""
-    pk = _escape(formats.localize(group.pk))  # as {{ group.pk }} shows it
+    pk = _pk_text(group.pk)
     host = group.host_name
     area = location_label(group)
     cost = group.cost

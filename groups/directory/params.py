@@ -124,11 +124,10 @@ def parse_search_params(querydict, known_slugs):
     params.q = q[:MAX_QUERY_LENGTH].strip()
 
     for facet in FACETS:
-        label = str(facet.label).lower()
         params.terms[facet.param] = _choices(
             querydict, facet.param, known_slugs[facet.param], params,
-            lambda value, label=label: _("“%(value)s” is not a %(label)s option we know, so it was ignored.")
-            % {"value": _short(value, 60), "label": label},
+            lambda value, facet=facet: _("“%(value)s” is not a %(label)s option we know, so it was ignored.")
+            % {"value": _short(value, 60), "label": str(facet.label).lower()},
         )
 
     accredited = _one(querydict, "accredited").lower()

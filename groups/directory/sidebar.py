@@ -14,6 +14,7 @@ of its lazy-string wrapper, a hundred times a page; lazy texts (labels, day name
 
 from functools import lru_cache
 from html import escape
+from types import SimpleNamespace
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import localize
@@ -41,10 +42,16 @@ def _escaped(text):
     return escape(text)
 
 
+@lru_cache(maxsize=256)
+def _facet_words(language, param, label):
+    """A facet's label and parameter, escaped, in the active language (named in the key; label is the facet's
+    lazy text, whose translation is the cost)."""
+    return escape(str(label)), escape(str(param))
+
+
 def _facet(facet, position, language, none_would_match):
     """One taxonomy: a <details> with a checkbox and count per term."""
-    label = escape(str(facet.label))
-    param = escape(str(facet.param))
+    label, param = _facet_words(language, facet.param, facet.label)
     is_open = facet.has_selection or position <= OPEN_FACETS
     parts = [
         f'<details class="filter"{" open" if is_open else ""}><summary>{label}</summary><fieldset>'
@@ -73,6 +80,13 @@ def _choices(param, names, chosen):
 
 def _when(params):
     """The days and times of day."""
+    return _when_html(get_language(), tuple(params.days), tuple(params.times))
+
+
+@lru_cache(maxsize=1024)
+def _when_html(language, days, times):
+    """_when's HTML for these days and times chosen, in the active language (named in the key)."""
+    params = SimpleNamespace(days=days, times=times)
     time_legend = _("Time of day, in the group's own time")
     return (
         f'<details class="filter"{" open" if params.days or params.times else ""}>'

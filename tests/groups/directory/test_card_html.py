@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 from django.template.loader import get_template
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone, translation
 from hypothesis import HealthCheck, given, settings
@@ -301,3 +302,19 @@ def test_the_same_meeting_read_in_one_language_then_another_is_in_each_language(
         with translation.override(language):
             shown.append(when.words(with_year=False))
     assert shown == ["Wednesday 3 March, 18:30", "mercredi 3 mars, 18:30", "Wednesday 3 March, 18:30"]
+
+
+def test_a_card_s_id_is_written_as_the_template_writes_it_with_thousands_grouped():
+    """card_html writes a group's id with str() unless thousands are grouped; grouped, as {{ group.pk }} does."""
+    group = Group(pk=1234567, slug="g", name="G", summary="", host_name="")
+    Group.place.related.set_cached_value(group, None)
+    for field, model in (("types", GroupType), ("formats", Format), ("languages", Language)):
+        loading._set_prefetched(group, field, model, [])
+    group.current_claims, group.waiting_claims = [], []
+    draw_meetings(lambda strategy: "none", group)
+    for grouped in (False, True):
+        with override_settings(USE_THOUSAND_SEPARATOR=grouped):
+            card_html.forget_words()
+            python = by_python(group, NOW, "en")
+            assert python == by_templates(group, NOW, "en")
+            assert ('id="group-1,234,567"' in python) is grouped
