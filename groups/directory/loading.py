@@ -190,17 +190,17 @@ def attach_many_valued(groups, today=None, *, terms_of=None):
 
 
 def attach_from_index(groups, terms_of, *, claims_for, meetings_for, today=None):
-    """What the JSON of a page answered from the facet index shows of its groups, in one query or none: their terms
-    from the index (terms_of, in attach_many_valued's order), the current claims of the groups in claims_for (those
-    the index says have a badge), the meetings of those in meetings_for (whose stored next meeting cannot be
-    shown as it is). Query 2 is skipped when neither names a group; the other groups' meetings stay unread, as
-    their stored next meeting is what the JSON shows (reading them through group.meeting_times would query)."""
+    """What the JSON of a page answered from the facet index shows of its groups, in one query or none: their
+    terms from the index (terms_of, in attach_many_valued's order, read through prefetched()), the current claims
+    of the groups in claims_for (those the index says have a badge), the meetings of those in meetings_for (whose
+    stored next meeting cannot be shown as it is). Query 2 is skipped when neither names a group; the other groups'
+    meetings stay unread, as their stored next meeting is what the JSON shows (reading them through
+    group.meeting_times would query)."""
     many = sorted({group.pk for group in groups} & (set(claims_for) | set(meetings_for)))
     found = many_valued(many, today or timezone.localdate(), with_terms=False,
                         with_meetings=bool(meetings_for)) if many else None
     for group in groups:
-        for field, terms in terms_of(group).items():
-            _set_prefetched(group, field, TAXONOMY_BY_FIELD[field].model, terms)
+        group.index_terms = terms_of(group)  # read by prefetched(), which the JSON reads them through
         group.current_claims = found.claims[CURRENT_CLAIMS, group.pk] if group.pk in claims_for else []
         if group.pk in meetings_for:
             for meeting in found.meetings[group.pk]:
@@ -261,7 +261,12 @@ def _term(model, row_id, text):
 
 def prefetched(group, name):
     """group.<name>.all() as a list: the rows set by attach_many_valued (or prefetch_related) without making the
-    related manager (which costs more than reading them), or read through it when nothing was set."""
+    related manager (which costs more than reading them), or read through it when nothing was set. A group's
+    taxonomy terms set by attach_from_index are in group.index_terms (a queryset per relation, as attach_many_valued
+    sets, cost more than the rest of a group's JSON)."""
+    terms = group.__dict__.get("index_terms")
+    if terms is not None and name in terms:
+        return terms[name]
     cache = group.__dict__.get("_prefetched_objects_cache")
     queryset = cache.get(name) if cache else None
     if queryset is not None and queryset._result_cache is not None:
