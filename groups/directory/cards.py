@@ -18,7 +18,7 @@ by primary key, groups.directory.loading). A card has two parts:
 
 The results page takes the digests from its facet index (kept per rank at build) and the live part's data too
 (zone, stored or corrected next meeting, whether a scheduled meeting exists, meets remotely, distance), so a page
-whose cards are all cached reads no group: only the missed ones, in loading.groups_by_id's two queries. Why a
+whose cards are all cached reads no group: only the missed ones, in card_rows.card_groups' one or two. Why a
 digest from the index is as good as one from the row:
 
 - every write a card can show changes the directory version in its own transaction: post_save and post_delete
@@ -55,7 +55,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from groups.core import schedule
-from groups.directory import card_html, card_rows, loading, selectors
+from groups.directory import card_html, card_rows, index_terms, loading, selectors
 from groups.directory.card_keys import card_digest
 from groups.directory.facet_index import EPOCH, NEVER_US, microseconds
 from groups.directory.presenters import (
@@ -127,7 +127,7 @@ def templates_stamp():
     that changes either never serves old cards."""
     digest = hashlib.blake2b(digest_size=6)
     for path in [get_template(name).origin.name for name in (CARD_TEMPLATE, "accreditation/_badge.html")] + [
-            card_html.__file__]:
+            card_html.__file__, card_rows.__file__, index_terms.__file__]:
         with open(path, "rb") as source:
             digest.update(source.read())
     return digest.hexdigest()
@@ -208,10 +208,10 @@ def cards_for_page(result, *, language=None, now=None):
 
 def cards_from_index(index, listed, *, language=None, now=None):
     """The cards of a page's groups (selectors.Listed, in order) with keys and live parts from the index: no query
-    when every card is cached and every next meeting is known to the index; otherwise the two of
-    loading.groups_by_id for just the groups whose cards are not cached or whose next meeting needs their meetings.
+    when every card is cached and every next meeting is known to the index; otherwise card_rows.card_groups' one
+    or two for just the groups whose cards are not cached or whose next meeting needs their meetings.
 
-    A group no longer published when read is left out, as groups_by_id leaves it (one whose card is cached is
+    A group no longer published when read is left out, as card_groups leaves it (one whose card is cached is
     shown until this worker's index learns of the change: as its place in the results, see facet_index)."""
     language = language or translation.get_language()
     now = now or timezone.now()

@@ -31,19 +31,20 @@ def _terms(index, group):
     return {field: [term for term, members in pairs if rank in members] for field, pairs in _term_sets(index)}
 
 
-# The index _term_sets last worked on (weakly: a replaced index is freed) and its answer, for one index is current
-# at a time.
-_term_sets_of = {"index": lambda: None, "sets": None}
+# The index _term_sets last worked on (weakly: a replaced index is freed) and its answer, kept as one pair so a
+# thread never reads one index's answer with another's reference.
+_term_sets_of = {"last": (lambda: None, None)}
 
 
 def _term_sets(index):
     """[(M2M field, [(term, its groups' ranks)] by (order, name) as Python sorts them)] of this index, worked out
     once per index (a term's pk is a property: reading it for every term of every group cost a millisecond a page).
     The order is loading.attach_many_valued's, so a card lists a group's terms alike whichever way it was read."""
-    if _term_sets_of["index"]() is not index:
-        _term_sets_of["sets"] = [
+    reference, sets = _term_sets_of["last"]
+    if reference() is not index:
+        sets = [
             (field, [(term, index.terms[param].get(term.pk, EMPTY))
                      for term in sorted(index.terms_by_param[param], key=lambda term: (term.order, term.name))])
             for field, param in ((field, TAXONOMY_BY_FIELD[field].param) for field in M2M_FIELDS)]
-        _term_sets_of["index"] = weakref.ref(index)
-    return _term_sets_of["sets"]
+        _term_sets_of["last"] = (weakref.ref(index), sets)
+    return sets

@@ -287,12 +287,9 @@ def _still_exact(corrected, at):
 
 
 def groups_in_order(ids, index):
-    """The page's groups (ids from the index), in that order: their single-valued fields, and whether they
-    list a scheduled meeting from the index (presenters.upcoming_meeting asks when none is stored), in one query
-    without loading's subqueries; the JSON reads the rest (loading.attach_from_index).
-
-    Still published ones only: one unpublished or deleted since the version was read is left out, not shown.
-    """
+    """The page's groups (ids from the index), in that order, in one query without loading's subqueries: whether
+    they list a scheduled meeting comes from the index (upcoming_meeting asks when none is stored); the JSON reads
+    the rest (loading.attach_from_index). Published ones only: one unpublished or deleted since is left out."""
     groups = loading.groups_by_id(ids, many=False, annotated=False)
     for group in groups:
         group.has_scheduled_meeting = index.rank_of[group.pk] in index.scheduled
