@@ -74,25 +74,34 @@ def test_positions_of_any_order(order, probe):
     assert found[probe] == (order.index(probe) if probe in order else len(order))
 
 
-@settings(max_examples=60, deadline=None)
-@given(origin=st.tuples(st.floats(-60, 60), st.floats(-179, 179)),
+@settings(max_examples=120, deadline=None)
+@given(origin=st.tuples(st.floats(-89, 89), st.floats(-179, 179)),
        points=st.lists(st.tuples(st.floats(-0.3, 0.3), st.floats(-0.3, 0.3),
-                                 st.sampled_from(["public", "area", "none"])), min_size=60, max_size=100),
-       scale=st.sampled_from([0.01, 0.1, 1.0]))
-def test_the_no_travel_order_is_that_of_distance_km_and_shown(origin, points, scale):
-    """no_travel_order writes distance_km and shown() out in its loop: the same order, ties by rank, as calling
-    them (points within 0.3 to 30 km, so shown distances tie often and areas are shown at 1 km)."""
-    latitude = array("d", (origin[0] + d_lat * scale for d_lat, _d_lng, _kind in points))
-    longitude = array("d", (origin[1] + d_lng * scale for _d_lat, d_lng, _kind in points))
+                                 st.sampled_from(["public", "area", "none"]), st.booleans()), min_size=60,
+                       max_size=100),
+       scale=st.sampled_from([0.01, 0.1, 1.0, 10.0, 100.0]), pages=st.lists(st.integers(0, 120), max_size=4))
+def test_the_no_travel_order_is_that_of_distance_km_and_shown(origin, points, scale, pages):
+    """no_travel_order (groups.directory.nearest) gives the order of calling distance_km and shown() for every
+    group, ties by rank, though it works out distances band by band of latitude, as far as the pages asked for
+    need: points from 0.3 km to across the globe (so shown distances tie often, areas are shown at 1 km, and a
+    band is widened up to every latitude), some meeting only in person, pages asked for in any order."""
+    latitude = array("d", (max(-90.0, min(90.0, origin[0] + d_lat * scale)) for d_lat, _d_lng, _k, _r in points))
+    longitude = array("d", ((origin[1] + d_lng * scale + 180.0) % 360.0 - 180.0 for _d_lat, d_lng, _k, _r in points))
     located = FrozenBitMap(rank for rank, point in enumerate(points) if point[2] != "none")
     public = FrozenBitMap(rank for rank, point in enumerate(points) if point[2] == "public")
+    remote = FrozenBitMap(rank for rank, point in enumerate(points) if point[3] or rank % 3)
+    by_latitude = array("i", sorted(located, key=latitude.__getitem__))
     index = SimpleNamespace(
         latitude=latitude, longitude=longitude, cos_latitude=array("d", map(math.cos, map(math.radians, latitude))),
-        remote=FrozenBitMap(range(len(points))), located=located, public=public, distance_cache=LRU())
+        remote=remote, located=located, public=public, distance_cache=LRU(), by_latitude=by_latitude,
+        latitudes=array("d", map(latitude.__getitem__, by_latitude)))
     lat, lng = origin
-    expected = sorted(located, key=lambda rank: (
+    members = remote & located
+    expected = sorted(members, key=lambda rank: (
         shown(distance_km(lat, lng, latitude[rank], longitude[rank]), rank in public), rank))
     order = no_travel_order(index, Origin(lat, lng, "here"))
-    assert order(located, 0, len(located)) == expected  # read off the whole order
-    some = FrozenBitMap(list(located)[1::len(located) // 2])  # so small (fast_search.SPARSE) it is sorted by itself
+    for start in [0, 7, *pages]:  # pages of the section, as deep as they go, before and after others
+        assert order(members, start, start + 7) == expected[start:start + 7]
+    assert order(members, 0, len(members)) == expected  # read off the whole order
+    some = FrozenBitMap(list(members)[1::max(1, len(members) // 2)])  # small (fast_search.SPARSE): sorted by itself
     assert order(some, 0, len(some)) == [rank for rank in expected if rank in some]
