@@ -138,11 +138,8 @@ def forget_words():
 
 
 def _names(group, name):
-    """{% join_names group.<name>.all %}: the names joined, escaped (a simple tag's output is escaped). A CardGroup
-    (groups.directory.card_rows) has its terms in card_terms, in the same order."""
-    terms = getattr(group, "card_terms", None)
-    return _escape(", ".join(term.name for term in (terms[name] if terms is not None else
-                                                     loading.prefetched(group, name))))
+    """{% join_names group.<name>.all %}: the names joined, escaped (a simple tag's output is escaped)."""
+    return _escape(", ".join(term.name for term in loading.prefetched(group, name)))
 
 
 def _pk_text(pk):

@@ -57,11 +57,11 @@ class Rows(list):
 
 class CardGroup:
     """A group as its result card reads it: what card_html.fixed_html and presenters.upcoming_meeting ask of a
-    Group, by the same names. card_terms: {M2M field: terms}, which card_html reads instead of the prefetched
-    relations."""
+    Group, by the same names. index_terms: {M2M field: terms} from the index, which loading.prefetched reads as it
+    does for the JSON's groups."""
 
     __slots__ = ("pk", "name", "slug", "summary", "host_name", "time_zone", "status", "is_demo", "meets_remotely",
-                 "cost", "place", "card_terms", "meeting_times", "current_claims", "waiting_claims")
+                 "cost", "place", "index_terms", "meeting_times", "current_claims", "waiting_claims")
     get_absolute_url = Group.get_absolute_url
 
     def __init__(self, row):
@@ -91,9 +91,8 @@ def card_groups(ids, index, today, *, meetings_for=()):
     query = prepared(("card groups", len(ids)), lambda: _query(len(ids)), planned_once=True)
     groups = {row[0]: CardGroup(row) for row in query.values(ids=ids)}
     terms_of = index_terms.terms_of(index)
-    for group in groups.values():
-        group.card_terms = terms_of(group)
     for pk, group in groups.items():
+        group.index_terms = terms_of(group)
         if index.rank_of[pk] in index.waiting:
             group.waiting_claims = WAITING
     meetings_for = [pk for pk in meetings_for if pk in groups]

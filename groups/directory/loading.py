@@ -274,8 +274,8 @@ def prefetched(group, name):
     """group.<name>.all() as a list: the rows set by attach_many_valued (or prefetch_related) without making the
     related manager (which costs more than reading them), or read through it when nothing was set. A group's
     taxonomy terms set by attach_from_index are in group.index_terms (a queryset per relation, as attach_many_valued
-    sets, cost more than the rest of a group's JSON)."""
-    terms = group.__dict__.get("index_terms")
+    sets, cost more than the rest of a group's JSON); so are a result card's (card_rows.CardGroup)."""
+    terms = getattr(group, "index_terms", None)
     if terms is not None and name in terms:
         return terms[name]
     cache = group.__dict__.get("_prefetched_objects_cache")
