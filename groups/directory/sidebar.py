@@ -42,16 +42,24 @@ def _escaped(text):
     return escape(text)
 
 
-@lru_cache(maxsize=256)
-def _facet_words(language, param, label):
-    """A facet's label and parameter, escaped, in the active language (named in the key; label is the facet's
-    lazy text, whose translation is the cost)."""
-    return escape(str(label)), escape(str(param))
+_facet_words_memo = {}
+
+
+def _facet_words(language, facet):
+    """A facet's label and parameter, escaped, in the active language: remembered per (language, parameter), as a
+    taxonomy's label is fixed. (Keyed by the lazy label itself, hashing it would translate it on every page.)"""
+    key = (language, facet.param)
+    found = _facet_words_memo.get(key)
+    if found is None:
+        if len(_facet_words_memo) >= 256:
+            _facet_words_memo.clear()
+        found = _facet_words_memo[key] = (escape(str(facet.label)), escape(str(facet.param)))
+    return found
 
 
 def _facet(facet, position, language, none_would_match):
     """One taxonomy: a <details> with a checkbox and count per term."""
-    label, param = _facet_words(language, facet.param, facet.label)
+    label, param = _facet_words(language, facet)
     is_open = facet.has_selection or position <= OPEN_FACETS
     parts = [
         f'<details class="filter"{" open" if is_open else ""}><summary>{label}</summary><fieldset>'

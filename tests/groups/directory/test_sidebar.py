@@ -2,6 +2,8 @@
 (groups/_filters.html) gives, for any search: every facet count, ticked option, day, time, sort and place, names
 with < > & " ', odd Unicode and empty ones, and in a language whose numbers are written differently."""
 
+from unittest import mock
+
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import strip_spaces_between_tags
@@ -9,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from groups.core.vocabulary import DAY_NAMES, TIME_NAMES
+from groups.directory import sidebar
 from groups.directory.params import FACETS, Origin, SearchParams
 from groups.directory.results import FacetGroup, FacetOption, SearchResult
 from groups.directory.sidebar import filters_html
@@ -73,3 +76,25 @@ def test_every_branch_is_drawn_and_matches():
     assert html.count("checkbox--empty") == 2  # the chosen option with no groups is not greyed out
     assert html.count('<details class="filter" open>') == 5  # the first three, the sixth (chosen), and the days
     assert '<option value="distance" selected>' in html and '<option value="relevance">' in html
+
+
+def test_a_facet_s_label_is_in_the_language_being_shown_after_another():
+    """The sidebar remembers each facet's label per language: the same search shown in French after English (and
+    back) names the facet in each language, as the translation catalogue gives it."""
+    facet = FACETS[0]
+    result = SearchResult(SearchParams(), page=None, paginator=None, accredited_count=0,
+                          facets=[FacetGroup(f.param, f.label, []) for f in FACETS])
+    original = translation._trans.gettext
+
+    def french_label(message):
+        if translation.get_language() == "fr" and message == facet.label._args[0]:
+            return "Sorte de groupe (fr)"
+        return original(message)
+
+    sidebar._facet_words_memo.clear()  # remembered per language for the catalogue as it was; this test fakes it
+    with mock.patch.object(translation._trans, "gettext", french_label):
+        shown = []
+        for language in ("en", "fr", "en"):
+            with translation.override(language):
+                shown.append("<summary>Sorte de groupe (fr)</summary>" in filters_html(result))
+    assert shown == [False, True, False]
